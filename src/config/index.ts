@@ -1,4 +1,4 @@
-export { configSchema, DATABASE_NAME } from './config-schema.js';
+export { configSchema, databaseSchema, DATABASE_NAME } from './config-schema.js';
 export type { RawConfig, ParsedConfig, DatabaseEntry, RelationshipConfig, RlsConfig } from './config-schema.js';
 export { parseConfig, loadConfigFile, resolveDatabase, expandEnv, ConfigError } from './resolve-config.js';
 export type { GatewayConfig, DatabaseConfig, ConnectionMode, SslMode } from './resolve-config.js';

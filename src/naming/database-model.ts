@@ -95,6 +95,9 @@ function scalarOf(column: Column): ScalarName {
  * Names every table, column, relation and enum of one database's catalog, by the rule in
  * inflect.ts. Pure and deterministic: the same catalog always gives the same names.
  */
+/** Tables that belong to tooling, not to the application (node-pg-migrate's bookkeeping). */
+export const HIDDEN_TABLES = new Set(['pgmigrations']);
+
 export function buildDatabaseModel(database: string, catalog: Catalog, options: { readOnly?: boolean; schemas?: string[] } = {}): DatabaseModel {
   const prefix = pascalCase(database);
   const mainSchema = options.schemas?.[0] ?? 'public';
@@ -113,7 +116,7 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
     });
   }
 
-  const models = catalog.tables.map((table): TableModel => {
+  const models = catalog.tables.filter((t) => !HIDDEN_TABLES.has(t.name)).map((table): TableModel => {
     const sqlName = table.schema === mainSchema ? table.name : `${table.schema}_${table.name}`;
     const base = camelCase(sqlName);
     const typeName = typeScope.claim(`${prefix}_${pascalCase(sqlName)}`);

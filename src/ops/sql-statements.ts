@@ -4,7 +4,10 @@ export interface SqlStatement {
   start: number;
   /** The statement as written, without its terminating `;`. */
   text: string;
-  /** Same length as `text`, with comments, string literals and quoted identifiers blanked: safe to match keywords on. */
+  /**
+   * Same length as `text`, with comments blanked to spaces and string literals, dollar quotes and
+   * quoted identifiers to `~`: safe to match keywords on.
+   */
   code: string;
 }
 
@@ -14,7 +17,8 @@ const ROUTINE_HEAD = /^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE)\b/;
 
 /**
  * Splits a script on top-level `;` the way psql does: semicolons inside comments, quotes,
- * dollar quotes and SQL-standard `BEGIN ATOMIC … END` routine bodies do not split.
+ * dollar quotes, parentheses (multi-action rules) and SQL-standard `BEGIN ATOMIC … END`
+ * routine bodies do not split.
  * Statements holding only whitespace and comments are dropped. Pure.
  */
 export function splitStatements(sql: string): SqlStatement[] {
@@ -23,8 +27,9 @@ export function splitStatements(sql: string): SqlStatement[] {
   let start = 0;
   let words: string[] = [];
   let depth = 0;
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (code[k] !== '\n') code[k] = ' ';
+  let parens = 0;
+  const blank = (from: number, to: number, filler = ' ') => {
+    for (let k = from; k < to; k++) if (code[k] !== '\n') code[k] = filler;
   };
   const close = (end: number) => {
     const text = sql.slice(start, end);
@@ -37,6 +42,7 @@ export function splitStatements(sql: string): SqlStatement[] {
     start = end + 1;
     words = [];
     depth = 0;
+    parens = 0;
   };
 
   let i = 0;
@@ -70,7 +76,7 @@ export function splitStatements(sql: string): SqlStatement[] {
         else if (sql[j] === c) break;
         else j++;
       }
-      blank(i, Math.min(j + 1, sql.length));
+      blank(i, Math.min(j + 1, sql.length), '~');
       i = j + 1;
     } else if (c === '$' && !WORD_CHAR.test(sql[i - 1] ?? '')) {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
@@ -80,7 +86,7 @@ export function splitStatements(sql: string): SqlStatement[] {
       }
       const end = sql.indexOf(tag[0], i + tag[0].length);
       const to = end < 0 ? sql.length : end + tag[0].length;
-      blank(i, to);
+      blank(i, to, '~');
       i = to;
     } else if (WORD_START.test(c) && !WORD_CHAR.test(sql[i - 1] ?? '')) {
       let j = i + 1;
@@ -92,7 +98,10 @@ export function splitStatements(sql: string): SqlStatement[] {
         else if (word === 'END' && depth > 0) depth--;
       }
       i = j;
-    } else if (c === ';' && depth === 0) {
+    } else if (c === '(' || c === ')') {
+      parens = Math.max(0, parens + (c === '(' ? 1 : -1));
+      i++;
+    } else if (c === ';' && depth === 0 && parens === 0) {
       close(i);
       i++;
     } else i++;

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseConfig, type GatewayConfig } from './config/index.js';
+import { Connection } from './connections/index.js';
+import { startEmbeddedCluster, type EmbeddedCluster } from './embedded/index.js';
+import { migrate } from './ops/index.js';
+
+/** The demo databases and what they are for. */
+export const DEMO_DATABASES = [
+  { name: 'engineer', purpose: 'LEO protocol: strategic directives and their backlog' },
+  { name: 'app', purpose: 'Application data: projects and users' },
+] as const;
+
+export interface DemoOptions {
+  /** Where the cluster's data and the generated secrets live (default .switchyard/). */
+  stateDir?: string;
+  port?: number;
+  /** Fixed PostgreSQL port (default: free port, remembered across restarts). */
+  pgPort?: number;
+  persistent?: boolean;
+  migrationsRoot?: string;
+}
+
+interface DemoState {
+  password: string;
+  pgPort: number;
+  secretKey: string;
+}
+
+function loadState(dir: string, pgPort?: number): DemoState {
+  const file = path.join(dir, 'demo.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoState;
+  mkdirSync(dir, { recursive: true });
+  const state: DemoState = {
+    password: randomBytes(12).toString('base64url'),
+    pgPort: pgPort ?? 54329,
+    secretKey: randomBytes(32).toString('base64'),
+  };
+  // SECURITY: the demo's own generated secrets, kept out of git (.switchyard/ is ignored) and readable by the owner only.
+  writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+/** Runs every pending migration of `migrations/<name>` on one database. */
+export async function migrateDatabase(config: GatewayConfig['databases'][number]): Promise<void> {
+  const connection = new Connection(config);
+  try {
+    await migrate(connection, { direction: 'up' });
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Zero-config start: an embedded PostgreSQL under `.switchyard/`, the control database and
+ * the demo databases created and migrated. Returns the config to serve them.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<{ config: GatewayConfig; cluster: EmbeddedCluster; secretKey: string }> {
+  const stateDir = path.resolve(options.stateDir ?? '.switchyard');
+  const state = loadState(stateDir, options.pgPort);
+  const cluster = await startEmbeddedCluster({
+    dataDir: path.join(stateDir, 'pg'),
+    port: state.pgPort,
+    password: state.password,
+    persistent: options.persistent ?? true,
+  });
+  const migrationsRoot = options.migrationsRoot ?? path.resolve('migrations');
+  await Promise.all(['switchyard_control', ...DEMO_DATABASES.map((d) => d.name)].map((name) => cluster.ensureDatabase(name)));
+  const config = parseConfig(
+    {
+      port: options.port ?? 4000,
+      databases: DEMO_DATABASES.map((d) => ({
+        name: d.name,
+        purpose: d.purpose,
+        url: cluster.url(d.name),
+        migrationsDir: path.join(migrationsRoot, d.name),
+      })),
+      control: { url: cluster.url('switchyard_control') },
+    },
+    {},
+  );
+  const control = parseConfig({ databases: [{ name: 'control', url: cluster.url('switchyard_control'), migrationsDir: path.join(migrationsRoot, 'control') }] }, {});
+  for (const database of [...control.databases, ...config.databases]) await migrateDatabase(database);
+  return { config, cluster, secretKey: state.secretKey };
+}

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfigFile, parseCliArgs, type GatewayConfig } from './config/index.js';
+import type { EmbeddedCluster } from './embedded/index.js';
+import type { Identity } from './schema/index.js';
+import { createGateway, type Gateway } from './server/index.js';
+import { startDemo } from './demo.js';
+
+/**
+ * `npm start`: with --config / SWITCHYARD_CONFIG serves the listed databases; without,
+ * starts the embedded demo. Ctrl-C / SIGTERM drain requests, close pools, stop Postgres.
+ */
+async function main(): Promise<void> {
+  const cli = parseCliArgs(process.argv.slice(2), process.env);
+  let config: GatewayConfig;
+  let cluster: EmbeddedCluster | undefined;
+  let anonymous: Identity | null = null;
+  if (cli.configPath) {
+    config = loadConfigFile(cli.configPath);
+  } else {
+    const demo = await startDemo({ port: cli.port });
+    config = demo.config;
+    cluster = demo.cluster;
+    anonymous = { name: 'anonymous', role: 'admin' };
+  }
+  if (cli.port !== undefined) config = { ...config, port: cli.port };
+  const gateway: Gateway = createGateway(config, { anonymous });
+  if (cluster) gateway.log.warn('zero-config demo: anonymous requests have the admin role; use a config file for anything shared');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.log.info({ signal }, 'shutting down');
+    await gateway.stop();
+    await cluster?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await gateway.start();
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`switchyard: ${error.message}\n`);
+  } else {
+    process.stderr.write(`switchyard: ${(error as Error)?.message ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

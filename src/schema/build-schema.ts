@@ -1,0 +1,95 @@
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { DatabaseModel } from '../naming/index.js';
+import { declareAdminFields, type AdminTypes } from './admin-fields.js';
+import { authorize } from './authorize.js';
+import { createBuilder, type AnyRef, type Builder } from './builder.js';
+import type { GatewayContext } from './context.js';
+import { implementMutationNamespace, runMutations } from './namespace-mutation.js';
+import { implementQueryNamespace } from './namespace-query.js';
+import { declareTableTypes, type DatabaseRefs } from './table-types.js';
+
+/** A hook that adds fields to generated types after they exist (federation uses it). */
+export type SchemaExtension = (builder: Builder, databases: Map<string, DatabaseRefs>) => void;
+
+export interface SchemaInput {
+  /** One model per database whose catalog is known, in the order they should appear. */
+  models: DatabaseModel[];
+  extensions?: SchemaExtension[];
+}
+
+/**
+ * Builds the whole gateway schema: `databases` and admin fields, one namespace field per
+ * database under Query and (when it has writable tables) Mutation. Pure: no I/O, so a failed
+ * build leaves the previous schema in place.
+ */
+export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
+  const { builder, shared } = createBuilder();
+  const b = builder as any;
+  const pageInfo = b.objectRef('PageInfo').implement({
+    description: 'Where a page sits in the whole list (Relay).',
+    fields: (t: any) => ({
+      hasNextPage: t.boolean({ resolve: (p: any) => p.hasNextPage }),
+      hasPreviousPage: t.boolean({ resolve: (p: any) => p.hasPreviousPage }),
+      startCursor: t.string({ nullable: true, resolve: (p: any) => p.startCursor }),
+      endCursor: t.string({ nullable: true, resolve: (p: any) => p.endCursor }),
+    }),
+  });
+  const databases = new Map<string, DatabaseRefs>();
+  const queryFields: [string, AnyRef, string][] = [];
+  const mutationFields: [string, AnyRef, ReturnType<typeof implementMutationNamespace>][] = [];
+  for (const model of input.models) {
+    const refs = declareTableTypes(builder, shared, pageInfo, model);
+    databases.set(model.database, refs);
+    const queryRef = b.objectRef(model.queryType);
+    implementQueryNamespace(b, shared, refs, queryRef);
+    queryFields.push([model.database, queryRef, model.tables.length ? '' : 'no tables']);
+    const mutationRef = b.objectRef(model.mutationType);
+    const ops = implementMutationNamespace(b, refs, mutationRef);
+    if (ops) mutationFields.push([model.database, mutationRef, ops]);
+  }
+  for (const extend of input.extensions ?? []) extend(builder, databases);
+  const admin: AdminTypes = declareAdminFields(builder);
+
+  b.queryType({
+    fields: (t: any) => ({
+      ...admin.query(t),
+      ...Object.fromEntries(
+        queryFields
+          .filter(([, , empty]) => !empty)
+          .map(([name, ref]) => [
+            name,
+            t.field({
+              type: ref,
+              nullable: true,
+              description: `The database "${name}".`,
+              resolve: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
+                authorize(ctx, 'reader', name);
+                return {};
+              },
+            }),
+          ]),
+      ),
+    }),
+  });
+  b.mutationType({
+    fields: (t: any) => ({
+      ...admin.mutation(t),
+      ...Object.fromEntries(
+        mutationFields.map(([name, ref, ops]) => [
+          name,
+          t.field({
+            type: ref,
+            nullable: true,
+            description: `Writes to "${name}", all in one transaction.`,
+            resolve: (_p: unknown, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
+              authorize(ctx, 'writer', name);
+              return runMutations(name, ops!, ctx, info);
+            },
+          }),
+        ]),
+      ),
+    }),
+  });
+  if (admin.subscription) b.subscriptionType({ fields: admin.subscription });
+  return builder.toSchema({ sortSchema: false });
+}

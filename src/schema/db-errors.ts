@@ -1,0 +1,47 @@
+import { GatewayError } from '../errors/index.js';
+
+interface PgErrorLike {
+  code?: string;
+  message?: string;
+  detail?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+}
+
+const CONSTRAINT_WORDS: Record<string, string> = {
+  '23505': 'unique constraint',
+  '23503': 'foreign key constraint',
+  '23502': 'not-null constraint',
+  '23514': 'check constraint',
+  '23P01': 'exclusion constraint',
+};
+
+const HINTS: Record<string, string> = {
+  '23505': 'a row with the same key already exists; use onConflict to update it instead',
+  '23503': 'the referenced row must exist first (or, on delete, rows still point to this one)',
+  '23502': 'give a value for this column; it has no default',
+  '23514': 'the value is outside what the check allows',
+  '42501': 'the role in effect lacks the privilege (or a row-level security policy forbids it)',
+  '22P02': 'a value does not have the column\'s type',
+  '55000': 'views that join or aggregate are not updatable; write to their base tables',
+};
+
+/**
+ * A Postgres error from a generated query or mutation, in plain words, naming the field,
+ * the SQLSTATE and the constraint. Errors that already are GatewayErrors pass through.
+ */
+export function databaseError(error: unknown, database: string, field: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const e = error as PgErrorLike;
+  const kind = e.code ? CONSTRAINT_WORDS[e.code] : undefined;
+  const what = kind
+    ? `${kind}${e.constraint ? ` "${e.constraint}"` : ''} violated${e.column ? ` on column "${e.column}"` : ''}${e.detail ? `: ${e.detail}` : ''}`
+    : (e.message ?? String(error));
+  return new GatewayError(kind ? 'CONSTRAINT_VIOLATION' : 'DB_ERROR', `[${database}] ${field}: ${what}`, {
+    database,
+    hint: e.code ? HINTS[e.code] : undefined,
+    details: { sqlState: e.code, ...(e.constraint ? { constraint: e.constraint } : {}), ...(e.table ? { table: e.table } : {}) },
+    cause: error,
+  });
+}

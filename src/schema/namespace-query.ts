@@ -1,0 +1,114 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  compileByPk,
+  compileConnection,
+  compileCount,
+  compileList,
+  conditionFromWhere,
+  encodeCursor,
+  planByPk,
+  planConnection,
+  planList,
+  type ConnectionArgs,
+  type ListArgs,
+  type PlanContext,
+} from '../compile/index.js';
+import type { TableModel } from '../naming/index.js';
+import type { AnyRef, Row, SharedTypes } from './builder.js';
+import type { GatewayContext } from './context.js';
+import { listArgs, type DatabaseRefs } from './table-types.js';
+
+export function planContext(info: GraphQLResolveInfo, ctx: GatewayContext): PlanContext {
+  return { schema: info.schema, variables: info.variableValues, fragments: info.fragments, limits: ctx.limits };
+}
+
+const selections = (info: GraphQLResolveInfo) => info.fieldNodes.map((n) => n.selectionSet);
+
+/** Root list: the whole nested same-database selection is ONE statement. */
+async function resolveList(table: TableModel, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
+  const plan = planList(table, selections(info), args, planContext(info, ctx), table.ops.list);
+  const rows = await ctx.read(table.database, compileList(plan));
+  return rows[0].data;
+}
+
+async function resolveByPk(table: TableModel, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) {
+  const plan = planByPk(table, info.fieldNodes, args, planContext(info, ctx));
+  const rows = await ctx.read(table.database, compileByPk(plan));
+  return rows[0]?.data ?? null;
+}
+
+async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
+  const plan = planConnection(table, info.fieldNodes, args, planContext(info, ctx));
+  const [{ data }] = await ctx.read(table.database, compileConnection(plan));
+  const more = data.rows.length > plan.take;
+  const rows: { o: Row; c: unknown[] }[] = more ? data.rows.slice(0, plan.take) : data.rows;
+  if (plan.backward) rows.reverse();
+  const edges = rows.map((r) => ({ node: r.o, cursor: encodeCursor(r.c) }));
+  return {
+    edges,
+    totalCount: data.totalCount,
+    pageInfo: {
+      // NOTE: the far side is not queried; as the Relay spec allows, it is reported from the cursor given.
+      hasNextPage: plan.backward ? args.before != null : more,
+      hasPreviousPage: plan.backward ? more : args.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+async function resolveAggregate(table: TableModel, args: ListArgs, ctx: GatewayContext) {
+  const plan = { table, fields: [], where: conditionFromWhere(table, args.where), orderBy: [] };
+  const rows = await ctx.read(table.database, compileCount(plan));
+  return { count: rows[0].count };
+}
+
+/** The `<Database>_Query` namespace type: list, byPk, connection and aggregate fields per table or view. */
+export function implementQueryNamespace(b: any, shared: SharedTypes, refs: DatabaseRefs, ref: AnyRef): void {
+  ref.implement({
+    description: `Tables and views of the database "${refs.model.database}".`,
+    fields: (t: any) => {
+      const fields: Record<string, unknown> = {};
+      for (const [table, r] of refs.tables) {
+        const what = `${table.table.schema}.${table.table.name}`;
+        fields[table.ops.list] = t.field({
+          type: [r.object],
+          description: `Rows of ${what}.`,
+          args: listArgs(t, r, shared),
+          resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveList(table, args, ctx, info),
+        });
+        if (table.primaryKey.length > 0) {
+          fields[table.ops.byPk] = t.field({
+            type: r.object,
+            nullable: true,
+            description: `One row of ${what} by its primary key, or null.`,
+            args: Object.fromEntries(
+              table.primaryKey.map((c) => [c.field, t.arg({ type: c.enum ? refs.enums.get(c.enum)!.type : c.scalar, required: true })]),
+            ),
+            resolve: (_p: unknown, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveByPk(table, args, ctx, info),
+          });
+        }
+        fields[table.ops.connection] = t.field({
+          type: r.connection,
+          description: `Rows of ${what}, a page at a time (keyset cursors).`,
+          args: {
+            first: t.arg.int({ required: false }),
+            after: t.arg.string({ required: false }),
+            last: t.arg.int({ required: false }),
+            before: t.arg.string({ required: false }),
+            where: t.arg({ type: r.filter, required: false }),
+            orderBy: t.arg({ type: [r.orderBy], required: false }),
+          },
+          resolve: (_p: unknown, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveConnection(table, args, ctx, info),
+        });
+        fields[table.ops.aggregate] = t.field({
+          type: r.aggregate,
+          description: `Aggregates over rows of ${what}.`,
+          args: { where: t.arg({ type: r.filter, required: false }) },
+          resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext) => resolveAggregate(table, args, ctx),
+        });
+      }
+      return fields;
+    },
+  });
+}

@@ -1,0 +1,69 @@
+import type { PageLimits } from '../compile/index.js';
+import { unavailableError, type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
+import type { AdminApi, GatewayContext, Identity } from '../schema/index.js';
+
+/** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
+export interface InitialContext {
+  request?: Request;
+  req?: { headers: Record<string, string | string[] | undefined> };
+  connectionParams?: Record<string, unknown>;
+}
+
+/** The bearer token of a request, from HTTP headers or graphql-ws connection params. */
+export function bearerToken(initial: InitialContext): string | undefined {
+  const header =
+    initial.request?.headers.get('authorization') ??
+    (initial.connectionParams?.authorization as string | undefined) ??
+    (initial.connectionParams?.Authorization as string | undefined) ??
+    (initial.req?.headers.authorization as string | undefined);
+  const match = header && /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match ? match[1] : undefined;
+}
+
+export interface ContextDeps {
+  registry: ConnectionRegistry;
+  limits: PageLimits;
+  admin: AdminApi;
+  /** Resolves the caller's gateway identity (API key, JWT or anonymous); throws UNAUTHENTICATED on a bad token. */
+  authenticate(token: string | undefined): Promise<Identity>;
+  /** RLS session for one database, or undefined when the database has no rls. */
+  rlsSession(connection: Connection, token: string | undefined): Promise<SessionSettings | undefined>;
+}
+
+function usable(connection: Connection): Connection {
+  // NOTE: a DOWN database fails fast instead of every request waiting out the connect timeout;
+  // the periodic probe brings it back.
+  if (connection.status === 'DOWN' && connection.lastProbeAt) throw unavailableError(connection.config, connection.error ?? 'down');
+  return connection;
+}
+
+/** Builds the per-request GatewayContext: identity, statement runners with RLS, fresh caches. */
+export function createContextFactory(deps: ContextDeps) {
+  return async (initial: InitialContext): Promise<GatewayContext> => {
+    const token = bearerToken(initial);
+    const identity = await deps.authenticate(token);
+    const sessions = new Map<string, Promise<SessionSettings | undefined>>();
+    const session = (connection: Connection) => {
+      let s = sessions.get(connection.name);
+      if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
+      return s;
+    };
+    return {
+      identity,
+      limits: deps.limits,
+      admin: deps.admin,
+      cache: new Map(),
+      async read(database, query) {
+        const connection = usable(deps.registry.require(database));
+        const rls = await session(connection);
+        if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
+        return connection.transaction(async (client) => (await client.query(query.sql, query.parameters)).rows, rls);
+      },
+      async write(database, fn) {
+        const connection = usable(deps.registry.require(database));
+        const rls = await session(connection);
+        return connection.transaction((client) => fn(async (query) => (await client.query(query.sql, query.parameters)).rows), rls);
+      },
+    };
+  };
+}
