@@ -61,7 +61,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ config: Ga
   const state = loadState(stateDir, options.pgPort);
   const cluster = await startEmbeddedCluster({
     dataDir: path.join(stateDir, 'pg'),
-    port: state.pgPort,
+    port: state.pgPort || undefined,
     password: state.password,
     persistent: options.persistent ?? true,
   });

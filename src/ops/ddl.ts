@@ -46,6 +46,8 @@ export interface DDLResult {
  * back and throws DDL_FAILED naming the statement and its line in `sql`, and the column when
  * Postgres gives a position.
  *
+ * SECURITY: runs arbitrary SQL as the connection's user; the caller must have authorized it.
+ *
  * @example
  * await executeDDL(connection, 'ALTER TABLE users ADD COLUMN nickname text;');
  * await executeDDL(connection, 'CREATE INDEX CONCURRENTLY users_nick ON users (nickname);', { transactional: false });

@@ -33,6 +33,8 @@ export function assertSchemaChangesAllowed(connection: Connection, what: string)
  */
 export async function openDedicatedClient(connection: Connection, applicationName: string): Promise<pg.Client> {
   const config = connection.config;
+  // NOTE: no statement_timeout here: a migration or a table rewrite may rightly outlast the query
+  // timeout of the pool; schema changes are bounded by lock_timeout instead.
   const client = new pg.Client({
     host: config.host,
     port: config.port,

@@ -22,6 +22,14 @@ describe('splitStatements', () => {
     expect(sql.slice(statements[1].start, statements[1].start + 12)).toBe('CREATE TABLE');
   });
 
+  it('does not split inside parentheses (multi-action rules)', () => {
+    const sql = 'CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (1); NOTIFY t); SELECT 1';
+    expect(splitStatements(sql).map((s) => s.text)).toEqual([
+      'CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (1); NOTIFY t)',
+      'SELECT 1',
+    ]);
+  });
+
   it('detects statements that cannot run in a transaction, ignoring comments and strings', () => {
     const reasons = splitStatements(
       [
