@@ -35,8 +35,8 @@ export interface GatewayErrorOptions {
 export class GatewayError extends GraphQLError {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    // NOTE: the cause is kept off `originalError`: yoga masks errors whose original error is not a GraphQLError.
     super(message, {
-      originalError: options.cause instanceof Error ? options.cause : undefined,
       extensions: {
         code,
         ...(options.database ? { database: options.database } : {}),
@@ -45,5 +45,6 @@ export class GatewayError extends GraphQLError {
       },
     });
     this.code = code;
+    if (options.cause !== undefined) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
   }
 }

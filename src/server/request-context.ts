@@ -1,6 +1,6 @@
 import type { PageLimits } from '../compile/index.js';
 import { unavailableError, type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
-import type { AdminApi, GatewayContext, Identity } from '../schema/index.js';
+import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
 export interface InitialContext {
@@ -56,8 +56,12 @@ export function createContextFactory(deps: ContextDeps) {
       async read(database, query) {
         const connection = usable(deps.registry.require(database));
         const rls = await session(connection);
-        if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
-        return connection.transaction(async (client) => (await client.query(query.sql, query.parameters)).rows, rls);
+        try {
+          if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
+          return await connection.transaction(async (client) => (await client.query(query.sql, query.parameters)).rows, rls);
+        } catch (error) {
+          throw databaseError(error, database, 'query');
+        }
       },
       async write(database, fn) {
         const connection = usable(deps.registry.require(database));
