@@ -1,6 +1,7 @@
 import { authorize } from './authorize.js';
 import type { Builder } from './builder.js';
 import type { DatabaseInfo, GatewayContext } from './context.js';
+import { declareOpsFields } from './ops-fields.js';
 
 type FieldsFn = (t: any) => Record<string, unknown>;
 
@@ -41,8 +42,11 @@ export function declareAdminFields(builder: Builder): AdminTypes {
     }),
   });
 
+  const ops = declareOpsFields(builder);
   return {
+    subscription: ops.subscription,
     query: (t) => ({
+      ...ops.query(t),
       databases: t.field({
         type: [database],
         description: 'Every registered database with its status.',
@@ -53,6 +57,7 @@ export function declareAdminFields(builder: Builder): AdminTypes {
       }),
     }),
     mutation: (t) => ({
+      ...ops.mutation(t),
       reloadCatalog: t.field({
         type: database,
         description: 'Re-reads one database\'s catalog and swaps the schema.',

@@ -7,12 +7,14 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { GatewayConfig } from '../config/index.js';
 import { ConnectionRegistry } from '../connections/index.js';
+import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/index.js';
 import type { GatewayContext, Identity } from '../schema/index.js';
 import { createAdminApi } from './admin-api.js';
 import { handleHealth } from './health.js';
 import { createLogger } from './logger.js';
 import { createContextFactory, type InitialContext } from './request-context.js';
 import { SchemaManager } from './schema-manager.js';
+import { useSchemaSwap } from './use-schema-swap.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -47,7 +49,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const log: Logger = options.logger ?? createLogger(config.logLevel, secrets);
   const registry: ConnectionRegistry = new ConnectionRegistry(log);
   const schemas = new SchemaManager(registry, () => [], log);
-  const admin = createAdminApi({ registry, schemas });
+  const bus = new EventBus<MigrationRunEvent>();
+  const runs = new MigrationRunManager(bus, {
+    log,
+    onFinished: (_run, changed) => {
+      if (changed.size) void schemas.reload([...changed]).catch(() => {});
+    },
+  });
+  const admin = createAdminApi({ registry, schemas, runs, audit: async () => {} });
   const anonymous = options.anonymous === undefined ? null : options.anonymous;
   const context = createContextFactory({
     registry,
@@ -58,7 +67,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: () => schemas.schema,
+    plugins: [useSchemaSwap(schemas)],
     context: (initial) => context(initial as InitialContext),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
@@ -142,6 +151,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await closed;
+      await runs.drain();
       await registry.close();
     },
   };
