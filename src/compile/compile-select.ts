@@ -67,7 +67,7 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
 /** json_build_object(alias, value, …) for one row of `plan`. */
 export function rowObject(plan: SelectPlan, alias: string, aliases: Aliases): Sql {
   if (plan.fields.length === 0) return sql`'{}'::json`;
-  const pairs = plan.fields.map((f) => sql`${sql.lit(f.alias)}::text, ${fieldValue(f, alias, aliases)}`);
+  const pairs = plan.fields.map((f) => sql`${sql.lit(f.kind === 'remote' ? f.keyAlias : f.alias)}::text, ${fieldValue(f, alias, aliases)}`);
   if (pairs.length <= PAIRS_PER_CALL) return sql`json_build_object(${sql.join(pairs)})`;
   const chunks: Sql[] = [];
   for (let i = 0; i < pairs.length; i += PAIRS_PER_CALL) chunks.push(sql`jsonb_build_object(${sql.join(pairs.slice(i, i + PAIRS_PER_CALL))})`);

@@ -1,4 +1,4 @@
-import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { GatewayError } from '../errors/index.js';
 import type { TableModel } from '../naming/index.js';
 import { collectFields, subSelections, type OperationInput } from './collect-fields.js';
@@ -18,6 +18,11 @@ export interface PlanContext extends OperationInput {
 }
 
 /** Arguments of a list field (root or nested relation). */
+/** The plan context of a resolver call. */
+export function planContextFromInfo(info: GraphQLResolveInfo, limits: PageLimits): PlanContext {
+  return { schema: info.schema, variables: info.variableValues, fragments: info.fragments, limits };
+}
+
 export interface ListArgs {
   where?: Record<string, unknown> | null;
   orderBy?: unknown;

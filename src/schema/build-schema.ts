@@ -2,14 +2,14 @@ import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
 import { authorize } from './authorize.js';
-import { createBuilder, type AnyRef, type Builder } from './builder.js';
+import { createBuilder, type AnyRef, type Builder, type SharedTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { implementMutationNamespace, runMutations } from './namespace-mutation.js';
 import { implementQueryNamespace } from './namespace-query.js';
 import { declareTableTypes, type DatabaseRefs } from './table-types.js';
 
 /** A hook that adds fields to generated types after they exist (federation uses it). */
-export type SchemaExtension = (builder: Builder, databases: Map<string, DatabaseRefs>) => void;
+export type SchemaExtension = (builder: Builder, databases: Map<string, DatabaseRefs>, shared: SharedTypes) => void;
 
 export interface SchemaInput {
   /** One model per database whose catalog is known, in the order they should appear. */
@@ -47,7 +47,7 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
     const ops = implementMutationNamespace(b, refs, mutationRef);
     if (ops) mutationFields.push([model.database, mutationRef, ops]);
   }
-  for (const extend of input.extensions ?? []) extend(builder, databases);
+  for (const extend of input.extensions ?? []) extend(builder, databases, shared);
   const admin: AdminTypes = declareAdminFields(builder);
 
   b.queryType({

@@ -8,6 +8,7 @@ import {
   encodeCursor,
   planByPk,
   planConnection,
+  planContextFromInfo,
   planList,
   type ConnectionArgs,
   type ListArgs,
@@ -19,7 +20,7 @@ import type { GatewayContext } from './context.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
 
 export function planContext(info: GraphQLResolveInfo, ctx: GatewayContext): PlanContext {
-  return { schema: info.schema, variables: info.variableValues, fragments: info.fragments, limits: ctx.limits };
+  return planContextFromInfo(info, ctx.limits);
 }
 
 const selections = (info: GraphQLResolveInfo) => info.fieldNodes.map((n) => n.selectionSet);

@@ -5,10 +5,10 @@ import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { GatewayConfig } from '../config/index.js';
+import type { GatewayConfig, RelationshipConfig } from '../config/index.js';
 import { ConnectionRegistry } from '../connections/index.js';
 import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/index.js';
-import type { GatewayContext, Identity } from '../schema/index.js';
+import { relationshipExtension, type GatewayContext, type Identity } from '../schema/index.js';
 import { createAdminApi } from './admin-api.js';
 import { handleHealth } from './health.js';
 import { createLogger } from './logger.js';
@@ -48,7 +48,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const secrets = (): string[] => config.databases.map((d) => d.password).concat(registry.list().map((c) => c.config.password));
   const log: Logger = options.logger ?? createLogger(config.logLevel, secrets);
   const registry: ConnectionRegistry = new ConnectionRegistry(log);
-  const schemas = new SchemaManager(registry, () => [], log);
+  /** Relationships in force: from the config, plus those defined at run time. */
+  const relationships: RelationshipConfig[] = [...config.relationships];
+  const schemas = new SchemaManager(
+    registry,
+    () => [relationshipExtension(relationships, (problem) => log.debug({ problem }, 'relationship skipped'))],
+    log,
+  );
   const bus = new EventBus<MigrationRunEvent>();
   const runs = new MigrationRunManager(bus, {
     log,

@@ -1,0 +1,27 @@
+import type { RelationshipConfig } from '../config/index.js';
+import { bindRelationships, resolveRemote } from '../federation/index.js';
+import type { SchemaExtension } from './build-schema.js';
+import type { SharedTypes } from './builder.js';
+import { listArgs } from './table-types.js';
+
+/**
+ * Adds one field per relationship (cross-database, or within a database where no foreign key
+ * exists) to its source type. Relationships whose ends are missing are reported to `onProblem`.
+ */
+export function relationshipExtension(relationships: readonly RelationshipConfig[], onProblem: (problem: string) => void = () => {}): SchemaExtension {
+  return (builder, databases, shared: SharedTypes) => {
+    const { bindings, problems } = bindRelationships([...databases.values()].map((d) => d.model), relationships);
+    problems.forEach(onProblem);
+    for (const binding of bindings) {
+      const source = databases.get(binding.source.database)!.tables.get(binding.source)!;
+      const target = databases.get(binding.target.database)!.tables.get(binding.target)!;
+      const { relationship } = binding;
+      const description = `${relationship.type === 'array' ? 'Rows' : 'The row'} of ${relationship.to.database}.${relationship.to.table} where ${relationship.to.columns.join(', ')} = ${relationship.from.columns.join(', ')} (relationship "${relationship.name}", batched).`;
+      (builder as any).objectFields(source.object, (t: any) => ({
+        [binding.field.field]: binding.field.many
+          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target, shared), resolve: resolveRemote(binding) })
+          : t.field({ type: target.object, nullable: true, description, resolve: resolveRemote(binding) }),
+      }));
+    }
+  };
+}
