@@ -64,9 +64,9 @@ export class Connection {
       application_name: 'switchyard',
     });
     // NOTE: an idle client's error (server restart, pg_terminate_backend) must never crash the process.
+    // The probe, not one lost client, decides whether the database is down.
     this.pool.on('error', (error) => {
       this.log?.warn({ err: this.redact(error.message) }, 'idle connection lost');
-      this.markDown(error);
     });
   }
 
@@ -99,7 +99,10 @@ export class Connection {
   }
 
   private markDown(error: unknown): void {
-    const message = unavailableError(this.config, error).message;
+    const unavailable = unavailableError(this.config, error);
+    const hint = unavailable.extensions.hint;
+    const message = hint ? `${unavailable.message} (hint: ${hint})` : unavailable.message;
+    this.latencyMs = null;
     if (this.status !== 'DOWN' || this.error !== message) this.log?.warn({ err: message }, 'database is down');
     this.status = 'DOWN';
     this.error = message;

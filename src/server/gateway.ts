@@ -94,7 +94,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
   });
 
+  let stopping = false;
   const server = createServer((req, res) => {
+    // NOTE: while stopping, a keep-alive connection must not hold server.close() open once its response is done.
+    if (stopping) res.setHeader('connection', 'close');
+    res.on('finish', () => stopping && server.closeIdleConnections());
     if (req.method === 'GET' && req.url?.split('?')[0] === '/health') return handleHealth(registry, req, res);
     return yoga(req, res);
   });
@@ -152,6 +156,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     async stop() {
       // Stop accepting; in-flight requests finish; then sockets, pools.
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const client of wss.clients) client.close(1001, 'server shutting down');

@@ -1,5 +1,6 @@
 import type { PageLimits } from '../compile/index.js';
-import { unavailableError, type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
+import { GatewayError } from '../errors/index.js';
+import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
@@ -33,7 +34,9 @@ export interface ContextDeps {
 function usable(connection: Connection): Connection {
   // NOTE: a DOWN database fails fast instead of every request waiting out the connect timeout;
   // the periodic probe brings it back.
-  if (connection.status === 'DOWN' && connection.lastProbeAt) throw unavailableError(connection.config, connection.error ?? 'down');
+  if (connection.status === 'DOWN' && connection.lastProbeAt) {
+    throw new GatewayError('DB_UNAVAILABLE', connection.error ?? `[connections:${connection.name}] down`, { database: connection.name });
+  }
   return connection;
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -78,7 +79,7 @@ describe('a gateway over databases on three clusters', () => {
 
   afterAll(async () => {
     await gw?.stop();
-    await own?.stop();
+    await own?.stop().catch(() => {});
     await Promise.all([alpha?.drop(), beta?.drop(), rm(ownDir, { recursive: true, force: true })]);
   });
 
@@ -116,11 +117,12 @@ describe('a gateway over databases on three clusters', () => {
   it('a stopped cluster is DOWN (health 503, no password) while the others answer, and comes back UP by itself when restarted', async () => {
     await own.stop();
 
+    // NOTE: lost idle clients mark it DOWN at once; the refused probe that follows is the state to check.
     const down = await waitFor(async () => {
       const d = (await databases(gw)).own;
-      return d.status === 'DOWN' && d;
+      return d.status === 'DOWN' && d.error?.includes('ECONNREFUSED') && d;
     });
-    expect(down.error).toMatch(/^\[connections:own\] /);
+    expect(down.error).toMatch(/^\[connections:own\] connect ECONNREFUSED 127\.0\.0\.1:\d+ \(hint: nothing is listening/);
     expect(down.error).not.toContain(ownPassword);
     expect(down.latencyMs).toBeNull();
 
@@ -180,15 +182,22 @@ describe('start-up with an unreachable database', () => {
     expect(body).toEqual({ data: { alpha: { widgets: [{ name: 'w' }] } } });
   });
 
-  it('the unreachable database is listed DOWN with a hint and without its password', async () => {
+  it('the unreachable database is listed DOWN, naming the refused address, without its password', async () => {
     const ghost = (await databases(gw)).ghost;
-    expect(ghost).toMatchObject({ status: 'DOWN', serverVersion: null, latencyMs: null });
-    expect(ghost.error).toContain('[connections:ghost]');
-    expect(ghost.error).toContain(`nothing is listening on 127.0.0.1:${ghostPort}`);
+    expect(ghost).toMatchObject({ status: 'DOWN', serverVersion: null, latencyMs: null, pool: { total: 0 } });
+    expect(ghost.error).toBe(`[connections:ghost] connect ECONNREFUSED 127.0.0.1:${ghostPort} (hint: nothing is listening on 127.0.0.1:${ghostPort}; is the server running?)`);
     expect(ghost.error).not.toContain(password);
     const health = await gw.get('/health');
     expect(health.status).toBe(503);
+    expect(health.body.databases.find((d: { name: string }) => d.name === 'ghost')?.status).toBe('DOWN');
     expect(JSON.stringify(health.body)).not.toContain(password);
+  });
+
+  // NOTE: known gap in src: Connection.markDown keeps only the message of unavailableError(), so the
+  // hint ("nothing is listening on …") never reaches `databases { error }` or /health. Remove `.fails` once fixed.
+  it('the unreachable database\'s error carries a hint', async () => {
+    const ghost = (await databases(gw)).ghost;
+    expect(ghost.error).toContain(`nothing is listening on 127.0.0.1:${ghostPort}`);
   });
 });
 
@@ -199,7 +208,7 @@ describe('a killed idle connection', () => {
   beforeAll(async () => {
     db = await createTestDatabase('gw_kill', 'b');
     await withWidgets(db, ['k']);
-    // NOTE: probes are slow here so a probe cannot hide what the killed connection did.
+    // NOTE: no periodic probe during these tests, so none can hide what the killed connection did.
     gw = await startTestGateway({ probeIntervalMs: 60_000, databases: [{ name: 'k', url: db.url }] });
   });
 
@@ -208,57 +217,96 @@ describe('a killed idle connection', () => {
     await db?.drop();
   });
 
-  it('pg_terminate_backend on the idle pool client does not crash the process, and the next query works', async () => {
-    expect((await gw.graphql(`{ k { widgets { name } } }`)).body.errors).toBeUndefined();
+  const query = `{ k { widgets { name } } }`;
+
+  /** Runs a query so the pool holds an idle client, kills it from another session, waits for the pool to drop it. */
+  async function killIdleClients(): Promise<void> {
+    expect((await gw.graphql(query)).body.errors).toBeUndefined();
     const connection = gw.gateway.registry.get('k')!;
     expect(connection.poolStats().idle).toBeGreaterThanOrEqual(1);
-
     const killed = await db.sql<{ ok: boolean }>(
       "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchyard'",
       [db.name],
     );
     expect(killed.length).toBeGreaterThanOrEqual(1);
     await waitFor(() => connection.poolStats().total === 0);
+  }
 
-    const { status, body } = await gw.graphql(`{ k { widgets { name } } }`);
+  it('pg_terminate_backend on an idle pool client does not crash the process; after the next probe queries work', async () => {
+    await killIdleClients();
+    expect([200, 503]).toContain((await gw.get('/health')).status);
+    await gw.gateway.registry.probeAll();
+    const { status, body } = await gw.graphql(query);
     expect(status).toBe(200);
+    expect(body).toEqual({ data: { k: { widgets: [{ name: 'k' }] } } });
+  });
+
+  // NOTE: known bug in src: the pool's 'error' handler (Connection) calls markDown, so one lost idle
+  // client makes the whole database DOWN and request-context's fail-fast rejects every request with
+  // DB_UNAVAILABLE until the next probe (5 s by default). Remove `.fails` once fixed.
+  it('the query right after an idle client is killed works without waiting for a probe', async () => {
+    await killIdleClients();
+    const { body } = await gw.graphql(query);
     expect(body).toEqual({ data: { k: { widgets: [{ name: 'k' }] } } });
   });
 });
 
+/** POSTs a GraphQL query on a connection of its own that closes after the response (no keep-alive). */
+function postWithoutKeepAlive(url: string, query: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/graphql`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query }));
+  });
+}
+
 describe('graceful shutdown', () => {
+  const query = `{ s { widgets(orderBy: [{ id: ASC }]) { name } } }`;
   let db: TestDatabase;
-  let gw: TestGateway;
-  let locker: pg.Client | undefined;
+  const lockers: pg.Client[] = [];
+  const gateways: TestGateway[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('gw_stop', 'a');
     await withWidgets(db, ['s-1', 's-2']);
-    gw = await startTestGateway({ databases: [{ name: 's', url: db.url }] });
   });
 
   afterAll(async () => {
-    await locker?.end().catch(() => {});
-    await gw?.stop();
+    await Promise.all(lockers.map((c) => c.end().catch(() => {})));
+    await Promise.all(gateways.map((g) => g.stop()));
     await db?.drop();
   });
 
-  it('stop() lets an in-flight request finish, then refuses connections and closes every pool', async () => {
-    const query = `{ s { widgets(orderBy: [{ id: ASC }]) { name } } }`;
+  async function startGateway(): Promise<TestGateway> {
+    const gw = await startTestGateway({ databases: [{ name: 's', url: db.url }] });
+    gateways.push(gw);
     expect((await gw.graphql(query)).status).toBe(200);
+    return gw;
+  }
 
-    // NOTE: a table lock held by another session keeps the next request waiting inside Postgres.
-    locker = new pg.Client({ connectionString: db.url });
+  /** Locks the table from another session, so the next read waits inside Postgres until `release()`. */
+  async function lockWidgets(): Promise<{ release(): Promise<void> }> {
+    const locker = new pg.Client({ connectionString: db.url });
+    lockers.push(locker);
     await locker.connect();
     await locker.query('BEGIN; LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE');
-    const inFlight = gw.graphql(query);
-    await waitFor(async () => {
-      const rows = await db.sql(
-        "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchyard' AND wait_event_type = 'Lock'",
-        [db.name],
-      );
-      return rows.length > 0;
-    });
+    return { release: async () => void (await locker.query('COMMIT')) };
+  }
+
+  const gatewayIsWaitingOnLock = async () =>
+    (await db.sql("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchyard' AND wait_event_type = 'Lock'", [db.name]))
+      .length > 0;
+
+  it('stop() lets an in-flight request finish, then refuses connections and closes every pool', async () => {
+    const gw = await startGateway();
+    const lock = await lockWidgets();
+    const inFlight = postWithoutKeepAlive(gw.url, query);
+    await waitFor(gatewayIsWaitingOnLock);
 
     let stopped = false;
     const stopping = gw.stop().then(() => {
@@ -267,13 +315,30 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${gw.url}/health`)).rejects.toThrow();
     expect(stopped).toBe(false);
 
-    await locker.query('COMMIT');
+    await lock.release();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ data: { s: { widgets: [{ name: 's-1' }, { name: 's-2' }] } } });
 
     await stopping;
     await expect(fetch(`${gw.url}/health`)).rejects.toThrow();
-    expect(await waitFor(async () => (await gatewayBackends(db, db.name)).length === 0 || undefined, 3_000)).toBe(true);
+    expect(await waitFor(async () => (await gatewayBackends(db, db.name)).length === 0, 3_000)).toBe(true);
+  });
+
+  // NOTE: known bug in src: stop() calls server.closeIdleConnections() once, before in-flight requests end;
+  // a keep-alive connection that turns idle afterwards holds server.close() until the client or the
+  // server's keepAliveTimeout (5 s) drops it. Remove `.fails` once fixed.
+  it('stop() returns promptly after the last in-flight response even when the client keeps the connection alive', async () => {
+    const gw = await startGateway();
+    const lock = await lockWidgets();
+    const inFlight = gw.graphql(query);
+    await waitFor(gatewayIsWaitingOnLock);
+    const stopping = gw.stop();
+    await lock.release();
+    expect((await inFlight).status).toBe(200);
+    const outcome = await Promise.race([stopping.then(() => 'stopped'), new Promise((r) => setTimeout(r, 1_000, 'still stopping'))]);
+    // NOTE: when the bug bites, end the lingering socket so cleanup does not wait for it.
+    gw.gateway.server.closeAllConnections();
+    expect(outcome).toBe('stopped');
   });
 });

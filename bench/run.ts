@@ -1,0 +1,108 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../src/config/index.js';
+import { freePort } from '../src/embedded/index.js';
+import { createGateway, type Gateway } from '../src/server/index.js';
+import { BENCH_DATABASES, startBenchCluster, type BenchCluster } from './bench-cluster.js';
+import { startBaselineServer, type BaselineServer } from './baseline-server.js';
+import { measure, warmUp, type LoadSettings, type LoadTarget } from './load.js';
+import { formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+import { measureSerial } from './serial.js';
+import { assertSameData } from './verify.js';
+
+/** Pool size of every database, on both sides. */
+const POOL_MAX = 10;
+
+const SETTINGS: LoadSettings = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+  durationSec: Number(process.env.BENCH_DURATION ?? 5),
+  warmupSec: Number(process.env.BENCH_WARMUP ?? 1),
+  workers: 1,
+};
+
+const SERIAL_REQUESTS = Number(process.env.BENCH_SERIAL ?? 100);
+
+/** BENCH_SCENARIOS=list-scalars,view-100 runs only those (e.g. to profile one). */
+function selectedScenarios(): readonly Scenario[] {
+  const wanted = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return SCENARIOS;
+  const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`[bench] unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return SCENARIOS.filter((s) => wanted.includes(s.name));
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+/** Serial pass first (quiet machine), then warm-up and the measured run under load. */
+async function measureSide(name: string, target: LoadTarget, statsUrl: string): Promise<SideResult> {
+  const serial = await measureSerial(target, SERIAL_REQUESTS, statsUrl);
+  await warmUp(target, SETTINGS);
+  return { ...(await measure(name, target, SETTINGS)), serial };
+}
+
+async function bench(cluster: BenchCluster, gateway: Gateway, baseline: BaselineServer, scenarios: readonly Scenario[]): Promise<BenchReport> {
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    settings: SETTINGS,
+    serialRequests: SERIAL_REQUESTS,
+    results: [],
+  };
+  const targets = scenarios.map((scenario) => {
+    const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
+    return { scenario, gateway: { url: `${gateway.url}/graphql`, body }, raw: { url: `${baseline.url}/${scenario.name}`, body } };
+  });
+  // Every scenario is checked before any is measured: a wrong comparison fails fast.
+  for (const t of targets) await assertSameData(t.scenario.name, t.gateway, t.raw);
+  log(`all ${targets.length} scenarios return the same data on both sides`);
+  for (const { scenario, gateway: g, raw: r } of targets) {
+    const gatewaySide = await measureSide(`${scenario.name}:gateway`, g, cluster.urls.engineer);
+    const rawSide = await measureSide(`${scenario.name}:raw`, r, cluster.urls.engineer);
+    const ratio = gatewaySide.requestsPerSec / rawSide.requestsPerSec;
+    report.results.push({ scenario: scenario.name, description: scenario.description, gateway: gatewaySide, raw: rawSide, ratio });
+    log(`${scenario.name}: gateway ${gatewaySide.requestsPerSec.toFixed(0)} req/s, raw ${rawSide.requestsPerSec.toFixed(0)} req/s`);
+  }
+  return report;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const scenarios = selectedScenarios();
+  const cluster = await startBenchCluster(log);
+  let gateway: Gateway | undefined;
+  let baseline: BaselineServer | undefined;
+  try {
+    const config = parseConfig(
+      {
+        port: await freePort(),
+        logLevel: 'silent',
+        probeIntervalMs: 60_000,
+        databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
+      },
+      {},
+    );
+    gateway = createGateway(config, { anonymous: { name: 'bench', role: 'admin' } });
+    await gateway.start();
+    baseline = await startBaselineServer(cluster.urls, scenarios, POOL_MAX);
+    log(`gateway ${gateway.url}, baseline ${baseline.url}`);
+
+    const report = await bench(cluster, gateway, baseline, scenarios);
+    console.log(`\n${formatReport(report)}\n`);
+    log(`results written to ${path.relative(process.cwd(), await writeReport(report, path.resolve('bench', 'results')))}`);
+  } finally {
+    await gateway?.stop();
+    await baseline?.stop();
+    await cluster.stop();
+    log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,71 @@
+import type pg from 'pg';
+
+/** Directives in the bench; ids are B-00001 … B-10000 so text order is numeric order. */
+export const DIRECTIVES = 10_000;
+export const ITEMS_PER_DIRECTIVE = 10;
+export const PROJECTS = 1_000;
+export const USERS_PER_PROJECT = 3;
+
+// NOTE: the migrations' own seed rows are removed so the bench data is the whole table.
+const ENGINEER_SQL = `
+TRUNCATE sd_backlog_map, strategic_directives_v2;
+
+INSERT INTO strategic_directives_v2
+  (id, title, description, status, priority, h_count, m_count, l_count, sequence_rank, app_project_id, created_at)
+SELECT
+  'B-' || lpad(i::text, 5, '0'),
+  'Directive ' || i || ': ' || (ARRAY['unify', 'retire', 'document', 'migrate', 'harden'])[1 + i % 5] || ' the ' ||
+    (ARRAY['validation rules', 'legacy queue', 'handoff templates', 'audit trail'])[1 + i % 4],
+  CASE WHEN i % 7 = 0 THEN NULL ELSE repeat('Background for directive ' || i || '. ', 1 + i % 4) END,
+  (ARRAY['draft', 'active', 'completed', 'archived']::directive_status[])[1 + i % 4],
+  (i * 37) % 100,
+  i % 5, i % 7, i % 3,
+  -- PERF: above 2^53 on purpose, so int8 travels as text on both sides.
+  9007199254740000 + i,
+  1 + (i - 1) % ${PROJECTS},
+  timestamptz '2025-01-01 00:00:00+00' + i * interval '1 minute'
+FROM generate_series(1, ${DIRECTIVES}) AS i;
+
+INSERT INTO sd_backlog_map (sd_id, backlog_id, backlog_title, priority, extras)
+SELECT
+  'B-' || lpad(i::text, 5, '0'),
+  'BL-' || lpad(k::text, 2, '0'),
+  'Item ' || k || ' of directive ' || i,
+  k,
+  jsonb_build_object(
+    'owner', 'user' || ((i + k) % 50),
+    'estimate', (i * k) % 13,
+    'tags', jsonb_build_array('t' || (i % 7), 't' || (k % 3)),
+    'done', (i + k) % 3 = 0
+  )
+FROM generate_series(1, ${DIRECTIVES}) AS i, generate_series(1, ${ITEMS_PER_DIRECTIVE}) AS k
+-- NOTE: a directive's items sit together on disk, as when they are written with their directive.
+ORDER BY i, k;
+
+ANALYZE strategic_directives_v2, sd_backlog_map;
+`;
+
+const APP_SQL = `
+TRUNCATE users, projects;
+
+INSERT INTO projects (id, name, owner_email, created_at)
+SELECT p, 'Project ' || p, 'owner' || p || '@example.com', timestamptz '2024-06-01 00:00:00+00' + p * interval '1 hour'
+FROM generate_series(1, ${PROJECTS}) AS p;
+SELECT setval('projects_id_seq', ${PROJECTS});
+
+INSERT INTO users (project_id, email, role)
+SELECT p, 'user' || p || '-' || k || '@example.com', (ARRAY['owner', 'member', 'viewer'])[k]
+FROM generate_series(1, ${PROJECTS}) AS p, generate_series(1, ${USERS_PER_PROJECT}) AS k;
+
+ANALYZE projects, users;
+`;
+
+/** Loads the engineer bench data (set-based) on a migrated `engineer` database. */
+export async function seedEngineer(client: pg.Client): Promise<void> {
+  await client.query(ENGINEER_SQL);
+}
+
+/** Loads the app bench data (set-based) on a migrated `app` database. */
+export async function seedApp(client: pg.Client): Promise<void> {
+  await client.query(APP_SQL);
+}
