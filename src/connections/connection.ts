@@ -40,6 +40,8 @@ export class Connection {
   readonly config: DatabaseConfig;
   status: DatabaseStatus = 'DOWN';
   error: string | null = 'not probed yet';
+  /** What to do about `error`, when known. */
+  hint: string | null = null;
   latencyMs: number | null = null;
   serverVersion: string | null = null;
   lastProbeAt: Date | null = null;
@@ -89,6 +91,7 @@ export class Connection {
       const previous = this.status;
       this.status = this.latencyMs > DEGRADED_LATENCY_MS || this.pool.waitingCount > 0 ? 'DEGRADED' : 'UP';
       this.error = null;
+      this.hint = null;
       if (previous === 'DOWN') this.log?.info({ latencyMs: this.latencyMs }, 'database is up');
     } catch (error) {
       this.latencyMs = null;
@@ -102,6 +105,7 @@ export class Connection {
     const unavailable = unavailableError(this.config, error);
     const hint = unavailable.extensions.hint;
     const message = hint ? `${unavailable.message} (hint: ${hint})` : unavailable.message;
+    this.hint = (hint as string | undefined) ?? null;
     this.latencyMs = null;
     if (this.status !== 'DOWN' || this.error !== message) this.log?.warn({ err: message }, 'database is down');
     this.status = 'DOWN';

@@ -35,7 +35,10 @@ function usable(connection: Connection): Connection {
   // NOTE: a DOWN database fails fast instead of every request waiting out the connect timeout;
   // the periodic probe brings it back.
   if (connection.status === 'DOWN' && connection.lastProbeAt) {
-    throw new GatewayError('DB_UNAVAILABLE', connection.error ?? `[connections:${connection.name}] down`, { database: connection.name });
+    throw new GatewayError('DB_UNAVAILABLE', connection.error ?? `[connections:${connection.name}] down`, {
+      database: connection.name,
+      hint: connection.hint ?? undefined,
+    });
   }
   return connection;
 }
