@@ -21,6 +21,8 @@ export interface BenchReport {
   startedAt: string;
   node: string;
   cpus: number;
+  /** NOTE: graphql-js checks instanceOf more slowly unless NODE_ENV=production, so runs only compare with the same value. */
+  nodeEnv: string | null;
   settings: LoadSettings;
   /** Requests per side in the one-at-a-time pass. */
   serialRequests: number;
@@ -62,7 +64,7 @@ export function formatReport(report: BenchReport): string {
     ]),
   ]);
   return [
-    `Under load: ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per side (node ${report.node}, ${report.cpus} CPUs)`,
+    `Under load: ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per side (node ${report.node}, NODE_ENV=${report.nodeEnv ?? '(unset)'}, ${report.cpus} CPUs)`,
     '',
     main,
     '',

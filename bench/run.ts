@@ -7,7 +7,7 @@ import { BENCH_DATABASES, startBenchCluster, type BenchCluster } from './bench-c
 import { startBaselineServer, type BaselineServer } from './baseline-server.js';
 import { measure, warmUp, type LoadSettings, type LoadTarget } from './load.js';
 import { formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { SCENARIOS, type BenchRelationship, type Scenario } from './scenarios.js';
 import { measureSerial } from './serial.js';
 import { assertSameData } from './verify.js';
 
@@ -32,6 +32,13 @@ function selectedScenarios(): readonly Scenario[] {
   return SCENARIOS.filter((s) => wanted.includes(s.name));
 }
 
+/** The relationships every selected scenario needs, once each. */
+function relationshipsOf(scenarios: readonly Scenario[]): BenchRelationship[] {
+  const byName = new Map<string, BenchRelationship>();
+  for (const r of scenarios.flatMap((s) => s.relationships ?? [])) byName.set(`${r.from.database}.${r.from.table}.${r.name}`, r);
+  return [...byName.values()];
+}
+
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 /** Serial pass first (quiet machine), then warm-up and the measured run under load. */
@@ -46,6 +53,7 @@ async function bench(cluster: BenchCluster, gateway: Gateway, baseline: Baseline
     startedAt: new Date().toISOString(),
     node: process.version,
     cpus: availableParallelism(),
+    nodeEnv: process.env.NODE_ENV ?? null,
     settings: SETTINGS,
     serialRequests: SERIAL_REQUESTS,
     results: [],
@@ -80,6 +88,7 @@ async function main(): Promise<void> {
         logLevel: 'silent',
         probeIntervalMs: 60_000,
         databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
+        relationships: relationshipsOf(scenarios),
       },
       {},
     );

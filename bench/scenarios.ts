@@ -1,4 +1,8 @@
+import type { RawConfig } from '../src/config/index.js';
 import type { BenchDatabase } from './bench-cluster.js';
+
+/** A cross-database relationship as written in the gateway's config file. */
+export type BenchRelationship = NonNullable<RawConfig['relationships']>[number];
 
 /** Runs hand-written SQL on the baseline's own pools. */
 export interface BaselineDatabases {
@@ -18,6 +22,8 @@ export interface Scenario {
   /** GraphQL document POSTed to the gateway's /graphql. */
   query: string;
   variables?: Record<string, unknown>;
+  /** Relationships the gateway must be started with for `query` (merged over all scenarios, by name). */
+  relationships?: readonly BenchRelationship[];
   /** The raw side: any number of statements on any bench database, returning the body text. */
   baseline(db: BaselineDatabases): Promise<string>;
 }
@@ -26,6 +32,11 @@ export interface Scenario {
 const envelope = (database: BenchDatabase, field: string, value: string) =>
   `SELECT json_build_object('data', json_build_object('${database}', json_build_object('${field}', ${value})))::text`;
 
+/*
+ * NOTE: the baseline is meant to be the fastest plain SQL for each shape: json_agg over a
+ * row-typed subquery, ordered inside the subquery, measured faster than json_build_object
+ * per row or ORDER BY inside json_agg.
+ */
 const oneStatement =
   (database: BenchDatabase, sql: string, params?: readonly unknown[]) =>
   (db: BaselineDatabases): Promise<string> =>
@@ -35,13 +46,14 @@ const DIRECTIVE_COLUMNS = `d.id, d.title, d.status, d.priority, d.h_count AS "hC
 
 /** The items of directive `d`, in the gateway's default order (the primary key). */
 const itemsOf = (columns: string) =>
-  `(SELECT coalesce(json_agg(b ORDER BY b."backlogId"), '[]') FROM (
-      SELECT ${columns} FROM sd_backlog_map m WHERE m.sd_id = d.id) b)`;
+  `(SELECT coalesce(json_agg(b), '[]') FROM (
+      SELECT ${columns} FROM sd_backlog_map m WHERE m.sd_id = d.id ORDER BY m.backlog_id) b)`;
 
 /*
  * NOTE: a new pair (e.g. cross-database: 100 directives each with its `app` project, against
- * the same shape inside one database) is two more entries here; a cross-database baseline
- * runs one statement per database in `baseline` and merges the two results in JS.
+ * the same shape inside one database) is two more entries here: the cross-database one lists
+ * its relationship in `relationships`, and its baseline runs one statement per database and
+ * merges the two results in JS.
  */
 export const SCENARIOS: readonly Scenario[] = [
   {

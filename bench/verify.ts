@@ -23,6 +23,6 @@ export async function assertSameData(name: string, gateway: LoadTarget, raw: Loa
   try {
     deepStrictEqual(g.data, r.data);
   } catch (error) {
-    throw new Error(`[bench:${name}] the gateway and the baseline return different data:\n${(error as Error).message.slice(0, 4000)}`);
+    throw new Error(`[bench:${name}] the gateway and the baseline return different data (+ gateway, - baseline):\n${(error as Error).message.slice(0, 4000)}`);
   }
 }

@@ -56,7 +56,7 @@ export async function migrateDatabase(config: GatewayConfig['databases'][number]
  * Zero-config start: an embedded PostgreSQL under `.switchyard/`, the control database and
  * the demo databases created and migrated. Returns the config to serve them.
  */
-export async function startDemo(options: DemoOptions = {}): Promise<{ config: GatewayConfig; cluster: EmbeddedCluster; secretKey: string }> {
+export async function startDemo(options: DemoOptions = {}): Promise<{ config: GatewayConfig; cluster: EmbeddedCluster; secretKey: Buffer }> {
   const stateDir = path.resolve(options.stateDir ?? '.switchyard');
   const state = loadState(stateDir, options.pgPort);
   const cluster = await startEmbeddedCluster({
@@ -80,7 +80,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ config: Ga
     },
     {},
   );
-  const control = parseConfig({ databases: [{ name: 'control', url: cluster.url('switchyard_control'), migrationsDir: path.join(migrationsRoot, 'control') }] }, {});
-  for (const database of [...control.databases, ...config.databases]) await migrateDatabase(database);
-  return { config, cluster, secretKey: state.secretKey };
+  // The control database is migrated by the gateway itself when it opens it.
+  for (const database of config.databases) await migrateDatabase(database);
+  return { config, cluster, secretKey: Buffer.from(state.secretKey, 'base64') };
 }

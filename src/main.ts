@@ -13,16 +13,18 @@ async function main(): Promise<void> {
   let config: GatewayConfig;
   let cluster: EmbeddedCluster | undefined;
   let anonymous: Identity | null = null;
+  let secretKey: Buffer | undefined;
   if (cli.configPath) {
     config = loadConfigFile(cli.configPath);
   } else {
     const demo = await startDemo({ port: cli.port });
     config = demo.config;
     cluster = demo.cluster;
+    secretKey = demo.secretKey;
     anonymous = { name: 'anonymous', role: 'admin' };
   }
   if (cli.port !== undefined) config = { ...config, port: cli.port };
-  const gateway: Gateway = createGateway(config, { anonymous });
+  const gateway: Gateway = createGateway(config, { anonymous, secretKey });
   if (cluster) gateway.log.warn('zero-config demo: anonymous requests have the admin role; use a config file for anything shared');
 
   let stopping = false;

@@ -100,6 +100,23 @@ export const relationshipSchema = z
   .strict()
   .refine((r) => r.from.columns.length === r.to.columns.length, { message: 'from.columns and to.columns differ in length' });
 
+export const authSchema = z
+  .object({
+    /** A bootstrap API key with the admin role (use `${ENV}`); more keys are made with createApiKey. */
+    adminApiKey: z.string().min(24, 'adminApiKey needs at least 24 characters').optional(),
+    /** HS256 secret for gateway JWTs (Authorization: Bearer). */
+    jwtSecret: z.string().min(16).optional(),
+    /** JWKS endpoint for RS256/ES256 gateway JWTs. */
+    jwksUrl: z.string().url().optional(),
+    /** Claim with the gateway role: admin, writer or reader (default "switchyard_role"). */
+    roleClaim: z.string().default('switchyard_role'),
+    /** Claim with the list of databases the token may use (absent: all). */
+    databasesClaim: z.string().default('switchyard_databases'),
+    /** Role of requests without credentials; none (refused) unless set. */
+    anonymousRole: z.enum(['admin', 'writer', 'reader']).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     port: port.default(4000),
@@ -117,14 +134,19 @@ export const configSchema = z
         maxDepth: z.number().int().min(1).default(10),
         maxAliases: z.number().int().min(1).default(30),
         maxTokens: z.number().int().min(1).default(5000),
+        /** graphql-armor cost estimate (objects ×, scalars +, depth weighted). */
+        maxCost: z.number().int().min(1).default(20000),
       })
       .strict()
-      .default({ defaultLimit: 100, maxLimit: 1000, maxDepth: 10, maxAliases: 30, maxTokens: 5000 }),
+      .default({ defaultLimit: 100, maxLimit: 1000, maxDepth: 10, maxAliases: 30, maxTokens: 5000, maxCost: 20000 }),
     /** How often every database is probed (ms). */
     probeIntervalMs: z.number().int().min(100).default(5_000),
     /** Serve GraphiQL and allow introspection. */
     graphiql: z.boolean().default(true),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases' }),
+    /** Mask unexpected errors (always on) and hide GraphiQL/introspection when false. */
+    introspection: z.boolean().default(true),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -140,3 +162,4 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type DatabaseEntry = z.output<typeof databaseSchema>;
 export type RelationshipConfig = z.output<typeof relationshipSchema>;
 export type RlsConfig = z.output<typeof rlsSchema>;
+export type AuthConfig = z.output<typeof authSchema>;

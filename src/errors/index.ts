@@ -42,6 +42,8 @@ export class GatewayError extends GraphQLError {
         ...(options.database ? { database: options.database } : {}),
         ...(options.hint ? { hint: options.hint } : {}),
         ...options.details,
+        // yoga turns this into the HTTP status and strips it from the response.
+        ...(code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
       },
     });
     this.code = code;

@@ -2,6 +2,7 @@ import { authorize } from './authorize.js';
 import type { Builder } from './builder.js';
 import type { DatabaseInfo, GatewayContext } from './context.js';
 import { declareOpsFields } from './ops-fields.js';
+import { declareRegistryFields } from './registry-fields.js';
 
 type FieldsFn = (t: any) => Record<string, unknown>;
 
@@ -43,10 +44,12 @@ export function declareAdminFields(builder: Builder): AdminTypes {
   });
 
   const ops = declareOpsFields(builder);
+  const registryFields = declareRegistryFields(builder, database);
   return {
     subscription: ops.subscription,
     query: (t) => ({
       ...ops.query(t),
+      ...registryFields.query(t),
       databases: t.field({
         type: [database],
         description: 'Every registered database with its status.',
@@ -58,6 +61,7 @@ export function declareAdminFields(builder: Builder): AdminTypes {
     }),
     mutation: (t) => ({
       ...ops.mutation(t),
+      ...registryFields.mutation(t),
       reloadCatalog: t.field({
         type: database,
         description: 'Re-reads one database\'s catalog and swaps the schema.',

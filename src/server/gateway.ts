@@ -1,28 +1,31 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
-import type { GatewayConfig, RelationshipConfig } from '../config/index.js';
+import { ConfigError, resolveDatabase, type DatabaseConfig, type GatewayConfig, type RelationshipConfig } from '../config/index.js';
 import { ConnectionRegistry } from '../connections/index.js';
+import { ControlStore } from '../control/index.js';
 import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/index.js';
 import { relationshipExtension, type GatewayContext, type Identity } from '../schema/index.js';
-import { createAdminApi } from './admin-api.js';
-import { handleHealth } from './health.js';
+import { createAdminApi, type AuditEntry } from './admin-api.js';
+import { createAuthenticator, createRlsSessions } from './auth.js';
+import { openControlStore } from './control-bootstrap.js';
+import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
-import { createContextFactory, type InitialContext } from './request-context.js';
+import { createRegistryAdmin } from './registry-admin.js';
+import { createContextFactory } from './request-context.js';
 import { SchemaManager } from './schema-manager.js';
-import { useSchemaSwap } from './use-schema-swap.js';
+import { createGatewayYoga } from './yoga.js';
 
 export interface GatewayOptions {
   logger?: Logger;
   /**
    * Identity of requests without credentials. The zero-config demo passes an admin;
-   * with a config file anonymous access is off (null) unless configured.
+   * otherwise `auth.anonymousRole` of the config decides (none by default).
    */
   anonymous?: Identity | null;
+  /** AES-256-GCM key for credentials in the control database (default: SWITCHYARD_SECRET_KEY). */
+  secretKey?: Uint8Array;
 }
 
 /** A running (or startable) gateway. `start()` connects and listens; `stop()` drains and closes. */
@@ -37,6 +40,11 @@ export interface Gateway {
   url: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Runs one raw statement per database concurrently and returns each database's rows,
+   * for scripts that want SQL across databases. Read-only databases refuse writes themselves.
+   */
+  crossDatabaseQuery(statements: Record<string, { sql: string; params?: unknown[] }>): Promise<Record<string, Record<string, unknown>[]>>;
 }
 
 /**
@@ -48,122 +56,91 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const secrets = (): string[] => config.databases.map((d) => d.password).concat(registry.list().map((c) => c.config.password));
   const log: Logger = options.logger ?? createLogger(config.logLevel, secrets);
   const registry: ConnectionRegistry = new ConnectionRegistry(log);
-  /** Relationships in force: from the config, plus those defined at run time. */
+  /** Relationships in force: from the config, the control database and defineRelationship. */
   const relationships: RelationshipConfig[] = [...config.relationships];
-  const schemas = new SchemaManager(
-    registry,
-    () => [relationshipExtension(relationships, (problem) => log.debug({ problem }, 'relationship skipped'))],
+  const schemas = new SchemaManager(registry, () => [relationshipExtension(relationships, (problem) => log.debug({ problem }, 'relationship skipped'))], log);
+  let control: ControlStore | undefined;
+  let closeControl: (() => Promise<void>) | undefined;
+  const audit = async (entry: AuditEntry) => {
+    if (!control) return log.info({ audit: entry }, 'audit');
+    await control.audit(entry).catch((error: Error) => log.warn({ err: error.message }, 'audit write failed'));
+  };
+  const runs = new MigrationRunManager(new EventBus<MigrationRunEvent>(), {
     log,
-  );
-  const bus = new EventBus<MigrationRunEvent>();
-  const runs = new MigrationRunManager(bus, {
-    log,
-    onFinished: (_run, changed) => {
+    persist: async (run) => control?.saveMigrationRun(run),
+    onFinished: (run, changed) => {
+      void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', summary: `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`, outcome: run.status === 'SUCCEEDED' ? 'OK' : 'FAILED' });
       if (changed.size) void schemas.reload([...changed]).catch(() => {});
     },
   });
-  const admin = createAdminApi({ registry, schemas, runs, audit: async () => {} });
-  const anonymous = options.anonymous === undefined ? null : options.anonymous;
+  const configured = new Set(config.databases.map((d) => d.name));
+  const admin = createAdminApi({
+    registry,
+    schemas,
+    runs,
+    audit,
+    extra: createRegistryAdmin({ registry, schemas, relationships, configured, control: () => control, audit, log }),
+  });
   const context = createContextFactory({
     registry,
     limits: config.limits,
     admin,
-    authenticate: async () => anonymous ?? { name: 'anonymous', role: null },
-    rlsSession: async () => undefined,
+    authenticate: createAuthenticator({ auth: config.auth, control: () => control, anonymous: options.anonymous ?? null }),
+    rlsSession: createRlsSessions(),
   });
+  const yoga = createGatewayYoga(config, schemas, context, log);
+  const http = createHttpServer(yoga, registry);
 
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    plugins: [useSchemaSwap(schemas)],
-    context: (initial) => context(initial as InitialContext),
-    graphqlEndpoint: '/graphql',
-    graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
-    landingPage: false,
-    maskedErrors: {
-      // Unexpected errors are logged (secrets scrubbed by the logger) and reach the client masked.
-      maskError: (error, message) => {
-        const original = (error as { originalError?: unknown }).originalError ?? error;
-        if (!(original instanceof GraphQLError)) log.error({ err: (original as Error)?.message ?? String(original) }, 'unexpected error');
-        return maskError(error, message, false);
-      },
-    },
-    logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map(String).join(' ')),
-    },
-  });
-
-  let stopping = false;
-  const server = createServer((req, res) => {
-    // NOTE: while stopping, a keep-alive connection must not hold server.close() open once its response is done.
-    if (stopping) res.setHeader('connection', 'close');
-    res.on('finish', () => stopping && server.closeIdleConnections());
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/health') return handleHealth(registry, req, res);
-    return yoga(req, res);
-  });
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  useServer(
-    {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          connectionParams: ctx.connectionParams,
-        });
-        const args = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
-      },
-    },
-    wss,
-  );
-
-  registry.on('status', (event) => {
-    if (event.to !== 'DOWN' && !schemas.state(event.database)?.catalog) void schemas.reload([event.database]).catch(() => {});
-  });
+  /** Databases registered at run time (stored in the control database) join those of the config. */
+  async function loadControl(): Promise<DatabaseConfig[]> {
+    if (!config.control) return [];
+    const opened = await openControlStore(config.control.url, options.secretKey, log);
+    control = opened.store;
+    closeControl = opened.close;
+    const entries = await control.listDatabases();
+    const clash = entries.find((e) => configured.has(e.name));
+    if (clash) throw new ConfigError(`database "${clash.name}" is both in the config file and registered in the control database; unregister one`);
+    for (const r of await control.listRelationships()) {
+      if (!relationships.some((x) => x.from.database === r.from.database && x.name === r.name)) relationships.push(r);
+    }
+    return entries.map((e, i) => resolveDatabase(e, i, process.cwd()));
+  }
 
   const gateway: Gateway = {
     config,
     registry,
     schemas,
     yoga,
-    server,
+    server: http.server,
     log,
     url: '',
     async start() {
-      await Promise.all(config.databases.map((d) => registry.add(d)));
+      const registered = await loadControl();
+      await Promise.all([...config.databases, ...registered].map((d) => registry.add(d)));
       await schemas.reload();
+      registry.on('status', (event) => {
+        if (event.to !== 'DOWN' && !schemas.state(event.database)?.catalog) void schemas.reload([event.database]).catch(() => {});
+      });
       registry.startProbing(config.probeIntervalMs);
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
+        http.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => resolve());
       });
-      const { port } = server.address() as AddressInfo;
+      const { port } = http.server.address() as AddressInfo;
       gateway.url = `http://${config.host}:${port}`;
       log.info({ endpoint: `${gateway.url}/graphql`, databases: registry.list().map((c) => `${c.name}:${c.status}`) }, 'switchyard is listening');
     },
     async stop() {
-      // Stop accepting; in-flight requests finish; then sockets, pools.
-      stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await closed;
+      await http.close();
       await runs.drain();
       await registry.close();
+      await closeControl?.();
+    },
+    async crossDatabaseQuery(statements) {
+      const entries = await Promise.all(
+        Object.entries(statements).map(async ([database, { sql, params }]) => [database, (await registry.require(database).query(sql, params)).rows] as const),
+      );
+      return Object.fromEntries(entries);
     },
   };
   return gateway;

@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AuthConfig } from '../config/index.js';
+import type { Connection, SessionSettings } from '../connections/index.js';
+import { API_KEY_PREFIX, createJwtVerifier, type ControlStore, type JwtVerifier } from '../control/index.js';
+import { GatewayError } from '../errors/index.js';
+import type { Identity, Role } from '../schema/index.js';
+
+const ROLES = new Set<Role>(['admin', 'writer', 'reader']);
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export interface AuthenticatorOptions {
+  auth: AuthConfig;
+  /** Where API keys live; without it only the bootstrap admin key works. */
+  control?: () => ControlStore | undefined;
+  /** Identity for requests without credentials (the demo passes an admin). */
+  anonymous: Identity | null;
+}
+
+/**
+ * Turns a bearer token into an Identity: `sy_…` API keys (bootstrap admin key or stored ones),
+ * otherwise a gateway JWT when one is configured. A token meant only for a database's RLS
+ * (not verifiable here) leaves the caller anonymous; the database then checks it.
+ */
+export function createAuthenticator(options: AuthenticatorOptions) {
+  const { auth } = options;
+  const anonymous: Identity = options.anonymous ?? { name: 'anonymous', role: auth.anonymousRole ?? null };
+  const adminKey = auth.adminApiKey ? digest(auth.adminApiKey) : undefined;
+  const jwt: JwtVerifier | undefined = auth.jwtSecret || auth.jwksUrl ? createJwtVerifier({ secret: auth.jwtSecret, jwksUrl: auth.jwksUrl }) : undefined;
+
+  return async (token: string | undefined): Promise<Identity> => {
+    if (!token) return anonymous;
+    if (token.startsWith(API_KEY_PREFIX)) {
+      // SECURITY: compare digests in constant time; the key itself is never logged or echoed.
+      if (adminKey && timingSafeEqual(digest(token), adminKey)) return { name: 'admin-key', role: 'admin' };
+      const grant = await options.control?.()?.verifyApiKey(token);
+      if (!grant) throw new GatewayError('UNAUTHENTICATED', 'unknown or revoked API key', { hint: 'ask an admin for a key (createApiKey)' });
+      return { name: grant.label, role: grant.role, databases: grant.databases ?? undefined };
+    }
+    if (!jwt) return anonymous;
+    const claims = await jwt.verify(token);
+    const role = claims[auth.roleClaim];
+    const databases = claims[auth.databasesClaim];
+    return {
+      name: String(claims.sub ?? 'jwt'),
+      role: ROLES.has(role as Role) ? (role as Role) : 'reader',
+      databases: Array.isArray(databases) ? databases.map(String) : undefined,
+    };
+  };
+}
+
+/**
+ * Row Level Security pass-through (the PostgREST / Supabase model): for a database with `rls`,
+ * a verified JWT's role claim becomes SET LOCAL ROLE and its claims request.jwt.claims;
+ * without a token the default role applies. A bad or expired token is UNAUTHENTICATED.
+ */
+export function createRlsSessions() {
+  const verifiers = new Map<string, JwtVerifier>();
+  return async (connection: Connection, token: string | undefined): Promise<SessionSettings | undefined> => {
+    const rls = connection.config.rls;
+    if (!rls) return undefined;
+    if (!token || token.startsWith(API_KEY_PREFIX)) return { role: rls.defaultRole, claims: { role: rls.defaultRole } };
+    let verifier = verifiers.get(connection.name);
+    if (!verifier) verifiers.set(connection.name, (verifier = createJwtVerifier({ secret: rls.jwtSecret, jwksUrl: rls.jwksUrl })));
+    const claims = await verifier.verify(token);
+    const role = typeof claims[rls.roleClaim] === 'string' ? (claims[rls.roleClaim] as string) : rls.defaultRole;
+    return { role, claims };
+  };
+}

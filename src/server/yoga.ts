@@ -1,0 +1,54 @@
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayContext } from '../schema/index.js';
+import type { InitialContext } from './request-context.js';
+import type { SchemaManager } from './schema-manager.js';
+import { useSchemaSwap } from './use-schema-swap.js';
+
+/**
+ * The yoga instance: schema swap, graphql-armor limits (depth, aliases, tokens, cost),
+ * introspection switch, masked unexpected errors (logged, scrubbed by the logger).
+ */
+export function createGatewayYoga(
+  config: GatewayConfig,
+  schemas: SchemaManager,
+  context: (initial: InitialContext) => Promise<GatewayContext>,
+  log: Logger,
+): YogaServerInstance<Record<string, unknown>, GatewayContext> {
+  const { limits } = config;
+  const plugins: Plugin[] = [
+    useSchemaSwap(schemas),
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
+    maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,
+    maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+    costLimitPlugin({ maxCost: limits.maxCost }) as Plugin,
+  ];
+  if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    plugins,
+    context: (initial) => context(initial as InitialContext),
+    graphqlEndpoint: '/graphql',
+    graphiql: config.graphiql && config.introspection ? { subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    maskedErrors: {
+      maskError: (error, message) => {
+        const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (!(original instanceof GraphQLError)) log.error({ err: (original as Error)?.message ?? String(original) }, 'unexpected error');
+        return maskError(error, message, false);
+      },
+    },
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error(args.map(String).join(' ')),
+    },
+  });
+}
