@@ -12,8 +12,8 @@ export interface BaselineDatabases {
 
 /**
  * One row of the report: the same request answered by the gateway and by hand-written SQL.
- * `baseline` must produce exactly the gateway's `{"data": …}` body; the bench checks that
- * before it measures anything.
+ * `baseline` must answer with the same `{"data": …}` as the gateway (compared after
+ * JSON.parse); the bench checks that before it measures anything.
  */
 export interface Scenario {
   /** Short id: the baseline's route (`/<name>`) and the key in results JSON. */
