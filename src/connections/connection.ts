@@ -112,6 +112,28 @@ export class Connection {
     this.error = message;
   }
 
+  /**
+   * Postgres refuses writes to views it cannot update (55000) without saying where the data
+   * lives; this names the view's base tables.
+   */
+  private async explainViewWrite(error: unknown): Promise<Error | undefined> {
+    const e = error as pg.DatabaseError;
+    const match = e?.code === '55000' ? /cannot (?:insert into|update|delete from) view "([^"]+)"/.exec(e.message) : null;
+    if (!match) return undefined;
+    const { rows } = await this.pool
+      .query<{ t: string }>(
+        `SELECT DISTINCT table_schema || '.' || table_name AS t FROM information_schema.view_table_usage WHERE view_name = $1 ORDER BY 1`,
+        [match[1]],
+      )
+      .catch(() => ({ rows: [] as { t: string }[] }));
+    const bases = rows.map((r) => r.t).join(', ') || 'its base tables';
+    return new GatewayError('NOT_UPDATABLE', `[${this.name}] "${match[1]}" is a view that Postgres cannot update; write to ${bases} instead`, {
+      database: this.name,
+      hint: e.hint ?? 'or give the view INSTEAD OF triggers',
+      details: { sqlState: e.code, baseTables: rows.map((r) => r.t) },
+    });
+  }
+
   private translate(error: unknown): Error {
     if (error instanceof GatewayError) return error;
     if (isUnavailableError(error)) {
@@ -128,7 +150,7 @@ export class Connection {
     try {
       return await this.pool.query<R>(sql, params as unknown[]);
     } catch (error) {
-      throw this.translate(error);
+      throw (await this.explainViewWrite(error)) ?? this.translate(error);
     }
   }
 
@@ -156,7 +178,7 @@ export class Connection {
       } catch {
         broken = true;
       }
-      throw this.translate(error);
+      throw (await this.explainViewWrite(error)) ?? this.translate(error);
     } finally {
       client.release(broken);
     }

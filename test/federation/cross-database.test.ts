@@ -124,3 +124,21 @@ describe('when the target database is down', () => {
     }
   });
 });
+
+describe('crossDatabaseQuery (library API)', () => {
+  it('runs one statement per database concurrently and returns each result', async () => {
+    const result = await gw.gateway.crossDatabaseQuery({
+      engineer: { sql: 'SELECT count(*)::int AS n FROM strategic_directives_v2 WHERE app_project_id = $1', params: [1] },
+      app: { sql: 'SELECT name FROM projects WHERE id = $1', params: [1] },
+    });
+    expect(result).toEqual({ engineer: [{ n: 3 }], app: [{ name: 'Switchyard console' }] });
+  });
+
+  it('a raw write to a view Postgres cannot update says it is a view and names its base tables', async () => {
+    const attempt = gw.gateway.crossDatabaseQuery({ engineer: { sql: `INSERT INTO strategic_directives_backlog (sd_id) VALUES ('x')` } });
+    await expect(attempt).rejects.toMatchObject({
+      message: expect.stringMatching(/"strategic_directives_backlog" is a view that Postgres cannot update; write to public.sd_backlog_map, public.strategic_directives_v2 instead/),
+      extensions: expect.objectContaining({ code: 'NOT_UPDATABLE' }),
+    });
+  });
+});
