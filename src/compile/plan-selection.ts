@@ -119,6 +119,7 @@ export function planConnection(table: TableModel, nodes: readonly FieldNode[], a
   for (const fieldNodes of top.values()) {
     const name = fieldNodes[0].name.value;
     if (name === 'totalCount') totalCount = true;
+    if (name === 'nodes') nodeSets.push(...subSelections(fieldNodes));
     if (name !== 'edges') continue;
     for (const edge of collectFields(subSelections(fieldNodes), ctx).values()) {
       if (edge[0].name.value === 'node') nodeSets.push(...subSelections(edge));

@@ -41,6 +41,11 @@ export const rlsSchema = z
     roleClaim: z.string().default('role'),
     /** Role for requests without a token (default "anon"). */
     defaultRole: z.string().default('anon'),
+    /**
+     * Roles a token may switch to. SECURITY: without this list any role named by a validly signed
+     * token is used, as in PostgREST; connect as a non-superuser that can only SET ROLE to these.
+     */
+    allowedRoles: z.array(z.string().min(1)).optional(),
   })
   .strict()
   .refine((r) => r.jwtSecret || r.jwksUrl, { message: 'rls needs jwtSecret or jwksUrl' });

@@ -17,6 +17,7 @@ import {
 import type { TableModel } from '../naming/index.js';
 import type { AnyRef, Row, SharedTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
+import { cachedPlan } from './plan-cache.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
 
 export function planContext(info: GraphQLResolveInfo, ctx: GatewayContext): PlanContext {
@@ -27,20 +28,23 @@ const selections = (info: GraphQLResolveInfo) => info.fieldNodes.map((n) => n.se
 
 /** Root list: the whole nested same-database selection is ONE statement. */
 async function resolveList(table: TableModel, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const plan = planList(table, selections(info), args, planContext(info, ctx), table.ops.list);
-  const rows = await ctx.read(table.database, compileList(plan));
+  const query = cachedPlan(info, () => compileList(planList(table, selections(info), args, planContext(info, ctx), table.ops.list)));
+  const rows = await ctx.read(table.database, query);
   return rows[0].data;
 }
 
 async function resolveByPk(table: TableModel, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const plan = planByPk(table, info.fieldNodes, args, planContext(info, ctx));
-  const rows = await ctx.read(table.database, compileByPk(plan));
+  const query = cachedPlan(info, () => compileByPk(planByPk(table, info.fieldNodes, args, planContext(info, ctx))));
+  const rows = await ctx.read(table.database, query);
   return rows[0]?.data ?? null;
 }
 
 async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const plan = planConnection(table, info.fieldNodes, args, planContext(info, ctx));
-  const [{ data }] = await ctx.read(table.database, compileConnection(plan));
+  const { plan, query } = cachedPlan(info, () => {
+    const plan = planConnection(table, info.fieldNodes, args, planContext(info, ctx));
+    return { plan, query: compileConnection(plan) };
+  });
+  const [{ data }] = await ctx.read(table.database, query);
   const more = data.rows.length > plan.take;
   const rows: { o: Row; c: unknown[] }[] = more ? data.rows.slice(0, plan.take) : data.rows;
   if (plan.backward) rows.reverse();

@@ -38,7 +38,7 @@ export function databaseInfo(deps: Pick<AdminDeps, 'registry' | 'schemas'>, name
     latencyMs: c.latencyMs,
     error: c.error ?? state?.error ?? null,
     pool: c.poolStats(),
-    tables: state?.catalog?.tables.length ?? 0,
+    tables: deps.schemas.databaseModels.find((m) => m.database === name)?.tables.length ?? 0,
   };
 }
 

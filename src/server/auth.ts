@@ -55,15 +55,20 @@ export function createAuthenticator(options: AuthenticatorOptions) {
  * without a token the default role applies. A bad or expired token is UNAUTHENTICATED.
  */
 export function createRlsSessions() {
-  const verifiers = new Map<string, JwtVerifier>();
+  // Keyed by the connection object: updateDatabase replaces it, so a rotated secret takes effect at once.
+  const verifiers = new WeakMap<Connection, JwtVerifier>();
   return async (connection: Connection, token: string | undefined): Promise<SessionSettings | undefined> => {
     const rls = connection.config.rls;
     if (!rls) return undefined;
     if (!token || token.startsWith(API_KEY_PREFIX)) return { role: rls.defaultRole, claims: { role: rls.defaultRole } };
-    let verifier = verifiers.get(connection.name);
-    if (!verifier) verifiers.set(connection.name, (verifier = createJwtVerifier({ secret: rls.jwtSecret, jwksUrl: rls.jwksUrl })));
+    let verifier = verifiers.get(connection);
+    if (!verifier) verifiers.set(connection, (verifier = createJwtVerifier({ secret: rls.jwtSecret, jwksUrl: rls.jwksUrl })));
     const claims = await verifier.verify(token);
     const role = typeof claims[rls.roleClaim] === 'string' ? (claims[rls.roleClaim] as string) : rls.defaultRole;
+    // SECURITY: a signed token must not become any role it names (e.g. a superuser): only listed roles are taken.
+    if (rls.allowedRoles && role !== rls.defaultRole && !rls.allowedRoles.includes(role)) {
+      throw new GatewayError('FORBIDDEN', `[${connection.name}] the token's role "${role}" is not one of rls.allowedRoles`, { database: connection.name });
+    }
     return { role, claims };
   };
 }

@@ -3,13 +3,14 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, subscribe } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
+import { useJit } from './use-jit.js';
 import { useSchemaSwap } from './use-schema-swap.js';
 
 /**
@@ -25,6 +26,9 @@ export function createGatewayYoga(
   const { limits } = config;
   const plugins: Plugin[] = [
     useSchemaSwap(schemas),
+    // PERF: graphql-js subscribe (no incremental delivery is offered); queries and mutations run JIT-compiled.
+    { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) } as Plugin,
+    useJit(),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
