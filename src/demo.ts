@@ -12,6 +12,22 @@ export const DEMO_DATABASES = [
   { name: 'app', purpose: 'Application data: projects and users' },
 ] as const;
 
+/** The demo's cross-database joins: a directive's project in `app`, and back. */
+export const DEMO_RELATIONSHIPS = [
+  {
+    name: 'project',
+    type: 'object',
+    from: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] },
+    to: { database: 'app', table: 'projects', columns: ['id'] },
+  },
+  {
+    name: 'directives',
+    type: 'array',
+    from: { database: 'app', table: 'projects', columns: ['id'] },
+    to: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] },
+  },
+];
+
 export interface DemoOptions {
   /** Where the cluster's data and the generated secrets live (default .switchyard/). */
   stateDir?: string;
@@ -77,6 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ config: Ga
         migrationsDir: path.join(migrationsRoot, d.name),
       })),
       control: { url: cluster.url('switchyard_control') },
+      relationships: DEMO_RELATIONSHIPS,
     },
     {},
   );

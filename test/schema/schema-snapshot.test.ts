@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SCHEMA_HEADER } from '../../src/cli.js';
+import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
 import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -10,7 +11,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   demo = await createDemoDatabases();
-  gw = await startTestGateway({ databases: demo.databases, probeIntervalMs: 60_000 });
+  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000 });
 });
 
 afterAll(async () => {
