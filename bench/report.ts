@@ -17,6 +17,22 @@ export interface ScenarioResult {
   ratio: number;
 }
 
+/** The same 100-directives-with-project shape across two databases and inside one, both through the gateway. */
+export interface CrossDatabaseComparison {
+  crossScenario: string;
+  sameScenario: string;
+  crossRequestsPerSec: number;
+  sameRequestsPerSec: number;
+  /** cross req/s ÷ same req/s. */
+  ratio: number;
+  /** The product's floor for `ratio`. */
+  target: number;
+  meetsTarget: boolean;
+  /** From the serial pass: statements on all bench databases per gateway request. */
+  crossStatementsPerRequest: number;
+  sameStatementsPerRequest: number;
+}
+
 export interface BenchReport {
   startedAt: string;
   node: string;
@@ -27,13 +43,35 @@ export interface BenchReport {
   /** Requests per side in the one-at-a-time pass. */
   serialRequests: number;
   results: ScenarioResult[];
+  /** Present when both scenarios of the pair ran. */
+  crossDatabase?: CrossDatabaseComparison;
+}
+
+/** The cross-database row, or undefined unless both scenarios are in `results`. */
+export function compareCrossDatabase(results: readonly ScenarioResult[], pair: { cross: string; same: string; target: number }): CrossDatabaseComparison | undefined {
+  const cross = results.find((r) => r.scenario === pair.cross)?.gateway;
+  const same = results.find((r) => r.scenario === pair.same)?.gateway;
+  if (!cross || !same) return undefined;
+  const ratio = cross.requestsPerSec / same.requestsPerSec;
+  return {
+    crossScenario: pair.cross,
+    sameScenario: pair.same,
+    crossRequestsPerSec: cross.requestsPerSec,
+    sameRequestsPerSec: same.requestsPerSec,
+    ratio,
+    target: pair.target,
+    meetsTarget: ratio >= pair.target,
+    crossStatementsPerRequest: cross.serial.statementsPerRequest,
+    sameStatementsPerRequest: same.serial.statementsPerRequest,
+  };
 }
 
 const fixed = (n: number, digits: number) => n.toFixed(digits);
 
-function table(rows: string[][]): string {
+/** A text table; the first `labelColumns` columns are left-aligned, the rest (numbers) right-aligned. */
+function table(rows: string[][], labelColumns = 1): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ');
+  const line = (r: string[]) => r.map((cell, i) => (i < labelColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ');
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -63,6 +101,21 @@ export function formatReport(report: BenchReport): string {
       fixed(r.statementsPerRequest, 2),
     ]),
   ]);
+  const c = report.crossDatabase;
+  const cross = c && [
+    '',
+    `Cross-database vs single-database (gateway; target: ratio >= ${fixed(c.target, 2)}, ${c.meetsTarget ? 'met' : 'NOT met'}):`,
+    table([
+      [`${c.crossScenario} req/s`, `${c.sameScenario} req/s`, 'ratio cross/same', `${c.crossScenario} stmts/req`, `${c.sameScenario} stmts/req`],
+      [
+        fixed(c.crossRequestsPerSec, 0),
+        fixed(c.sameRequestsPerSec, 0),
+        fixed(c.ratio, 2),
+        fixed(c.crossStatementsPerRequest, 2),
+        fixed(c.sameStatementsPerRequest, 2),
+      ],
+    ], 0),
+  ];
   return [
     `Under load: ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per side (node ${report.node}, NODE_ENV=${report.nodeEnv ?? '(unset)'}, ${report.cpus} CPUs)`,
     '',
@@ -70,6 +123,7 @@ export function formatReport(report: BenchReport): string {
     '',
     `One request at a time (${report.serialRequests} per side; SQL time from pg_stat_statements):`,
     serial,
+    ...(cross ?? []),
   ].join('\n');
 }
 

@@ -6,8 +6,8 @@ import { createGateway, type Gateway } from '../src/server/index.js';
 import { BENCH_DATABASES, startBenchCluster, type BenchCluster } from './bench-cluster.js';
 import { startBaselineServer, type BaselineServer } from './baseline-server.js';
 import { measure, warmUp, type LoadSettings, type LoadTarget } from './load.js';
-import { formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
-import { SCENARIOS, type BenchRelationship, type Scenario } from './scenarios.js';
+import { compareCrossDatabase, formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
+import { CROSS_DATABASE_PAIR, SCENARIOS, type BenchRelationship, type Scenario } from './scenarios.js';
 import { measureSerial } from './serial.js';
 import { assertSameData } from './verify.js';
 
@@ -72,6 +72,7 @@ async function bench(cluster: BenchCluster, gateway: Gateway, baseline: Baseline
     report.results.push({ scenario: scenario.name, description: scenario.description, gateway: gatewaySide, raw: rawSide, ratio });
     log(`${scenario.name}: gateway ${gatewaySide.requestsPerSec.toFixed(0)} req/s, raw ${rawSide.requestsPerSec.toFixed(0)} req/s`);
   }
+  report.crossDatabase = compareCrossDatabase(report.results, CROSS_DATABASE_PAIR);
   return report;
 }
 

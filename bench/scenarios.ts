@@ -49,12 +49,57 @@ const itemsOf = (columns: string) =>
   `(SELECT coalesce(json_agg(b), '[]') FROM (
       SELECT ${columns} FROM sd_backlog_map m WHERE m.sd_id = d.id ORDER BY m.backlog_id) b)`;
 
-/*
- * NOTE: a new pair (e.g. cross-database: 100 directives each with its `app` project, against
- * the same shape inside one database) is two more entries here: the cross-database one lists
- * its relationship in `relationships`, and its baseline runs one statement per database and
- * merges the two results in JS.
+/** engineer.strategic_directives_v2.app_project_id → app.projects.id, as a config file declares it. */
+const PROJECT_RELATIONSHIP: BenchRelationship = {
+  name: 'project',
+  type: 'object',
+  from: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] },
+  to: { database: 'app', table: 'projects', columns: ['id'] },
+};
+
+/** The pair compared in the report's cross-database table, and the product's target for it. */
+export const CROSS_DATABASE_PAIR = {
+  /** 100 directives → `project` over the relationship above (engineer, then app). */
+  cross: 'cross-db',
+  /** The same shape over engineer's own `projects` copy and foreign key (one database). */
+  same: 'same-db',
+  /** cross-db gateway req/s ÷ same-db gateway req/s must stay at or above this. */
+  target: 0.6,
+} as const;
+
+const PROJECT_FIELDS = `id name ownerEmail`;
+
+interface DirectiveWithProjectId {
+  id: string;
+  title: string;
+  p: number | null;
+}
+
+/**
+ * Raw side of `cross-db`: one statement per database (directives with their project ids on
+ * engineer, then those projects on app, keyed by id) merged in JS.
  */
+async function crossDatabaseBaseline(db: BaselineDatabases): Promise<string> {
+  const directives = JSON.parse(
+    await db.text(
+      'engineer',
+      `SELECT coalesce(json_agg(r), '[]')::text FROM (
+         SELECT d.id, d.title, d.app_project_id AS p FROM strategic_directives_v2 d ORDER BY d.id LIMIT 100) r`,
+    ),
+  ) as DirectiveWithProjectId[];
+  const ids = [...new Set(directives.flatMap((d) => (d.p === null ? [] : [d.p])))];
+  const projects = JSON.parse(
+    await db.text(
+      'app',
+      `SELECT coalesce(json_object_agg(p.id, json_build_object('id', p.id, 'name', p.name, 'ownerEmail', p.owner_email)), '{}')::text
+         FROM projects p WHERE p.id = ANY($1::int[])`,
+      [ids],
+    ),
+  ) as Record<string, unknown>;
+  const rows = directives.map(({ id, title, p }) => ({ id, title, project: p === null ? null : (projects[p] ?? null) }));
+  return JSON.stringify({ data: { engineer: { strategicDirectivesV2: rows } } });
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'list-scalars',
@@ -116,6 +161,31 @@ export const SCENARIOS: readonly Scenario[] = [
         `(SELECT coalesce(json_agg(r), '[]') FROM (
            SELECT v.sd_id AS "sdId", v.title, v.backlog_id AS "backlogId", v.backlog_title AS "backlogTitle"
              FROM strategic_directives_backlog v LIMIT 100) r)`,
+      ),
+    ),
+  },
+  {
+    name: CROSS_DATABASE_PAIR.cross,
+    description: '100 directives, each with its project (app database)',
+    query: `{ engineer { strategicDirectivesV2(limit: 100, orderBy: [{ id: ASC }]) { id title project { ${PROJECT_FIELDS} } } } }`,
+    relationships: [PROJECT_RELATIONSHIP],
+    baseline: crossDatabaseBaseline,
+  },
+  {
+    // NOTE: `projects` is the foreign-key field to engineer's own copy; aliased so both sides of the pair return the same data.
+    name: CROSS_DATABASE_PAIR.same,
+    description: '100 directives, each with its project (same database)',
+    query: `{ engineer { strategicDirectivesV2(limit: 100, orderBy: [{ id: ASC }]) { id title project: projects { ${PROJECT_FIELDS} } } } }`,
+    baseline: oneStatement(
+      'engineer',
+      envelope(
+        'engineer',
+        'strategicDirectivesV2',
+        `(SELECT coalesce(json_agg(r), '[]') FROM (
+           SELECT d.id, d.title,
+                  (SELECT json_build_object('id', p.id, 'name', p.name, 'ownerEmail', p.owner_email)
+                     FROM projects p WHERE p.id = d.app_project_id) AS project
+             FROM strategic_directives_v2 d ORDER BY d.id LIMIT 100) r)`,
       ),
     ),
   },

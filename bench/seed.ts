@@ -6,9 +6,25 @@ export const ITEMS_PER_DIRECTIVE = 10;
 export const PROJECTS = 1_000;
 export const USERS_PER_PROJECT = 3;
 
+/** app.projects' rows; the bench loads the same rows into both databases. */
+const PROJECT_ROWS = `
+SELECT p, 'Project ' || p, 'owner' || p || '@example.com', timestamptz '2024-06-01 00:00:00+00' + p * interval '1 hour'
+FROM generate_series(1, ${PROJECTS}) AS p`;
+
 // NOTE: the migrations' own seed rows are removed so the bench data is the whole table.
+// NOTE: engineer also gets a copy of app.projects with a real foreign key, so the bench can compare the
+// cross-database relationship (engineer → app) with the same shape inside one database.
 const ENGINEER_SQL = `
 TRUNCATE sd_backlog_map, strategic_directives_v2;
+
+CREATE TABLE projects (
+  id serial PRIMARY KEY,
+  name text NOT NULL,
+  owner_email text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO projects (id, name, owner_email, created_at)${PROJECT_ROWS};
+SELECT setval('projects_id_seq', ${PROJECTS});
 
 INSERT INTO strategic_directives_v2
   (id, title, description, status, priority, h_count, m_count, l_count, sequence_rank, app_project_id, created_at)
@@ -42,15 +58,17 @@ FROM generate_series(1, ${DIRECTIVES}) AS i, generate_series(1, ${ITEMS_PER_DIRE
 -- NOTE: a directive's items sit together on disk, as when they are written with their directive.
 ORDER BY i, k;
 
-ANALYZE strategic_directives_v2, sd_backlog_map;
+-- NOTE: added after the load (validated once); every bench app_project_id is 1..${PROJECTS}.
+ALTER TABLE strategic_directives_v2
+  ADD CONSTRAINT strategic_directives_v2_app_project_id_fkey FOREIGN KEY (app_project_id) REFERENCES projects (id);
+
+ANALYZE strategic_directives_v2, sd_backlog_map, projects;
 `;
 
 const APP_SQL = `
 TRUNCATE users, projects;
 
-INSERT INTO projects (id, name, owner_email, created_at)
-SELECT p, 'Project ' || p, 'owner' || p || '@example.com', timestamptz '2024-06-01 00:00:00+00' + p * interval '1 hour'
-FROM generate_series(1, ${PROJECTS}) AS p;
+INSERT INTO projects (id, name, owner_email, created_at)${PROJECT_ROWS};
 SELECT setval('projects_id_seq', ${PROJECTS});
 
 INSERT INTO users (project_id, email, role)

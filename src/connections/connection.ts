@@ -28,6 +28,19 @@ export interface SessionSettings {
   claims?: Record<string, unknown>;
 }
 
+/** Credentials, TLS and connect timeout of one database, as pg takes them (pools and dedicated clients). */
+export function clientConfig(config: DatabaseConfig): pg.ClientConfig {
+  return {
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    ssl: config.ssl === 'off' ? false : { rejectUnauthorized: config.ssl === 'verify' },
+    connectionTimeoutMillis: config.pool.connectionTimeoutMillis,
+  };
+}
+
 // NOTE: int8 and numeric stay strings (exact); json is parsed by pg itself.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
@@ -53,15 +66,9 @@ export class Connection {
     this.config = config;
     this.log = log?.child({ database: config.name });
     this.pool = new pg.Pool({
-      host: config.host,
-      port: config.port,
-      user: config.user,
-      password: config.password,
-      database: config.database,
-      ssl: config.ssl === 'off' ? false : { rejectUnauthorized: config.ssl === 'verify' },
+      ...clientConfig(config),
       max: config.pool.max,
       idleTimeoutMillis: config.pool.idleTimeoutMillis,
-      connectionTimeoutMillis: config.pool.connectionTimeoutMillis,
       statement_timeout: config.statementTimeoutMs,
       application_name: 'switchyard',
     });

@@ -1,4 +1,4 @@
-export { Connection } from './connection.js';
+export { Connection, clientConfig } from './connection.js';
 export type { DatabaseStatus, PoolStats, TransactionClient, SessionSettings } from './connection.js';
 export { ConnectionRegistry } from './connection-registry.js';
 export type { StatusChangeEvent } from './connection-registry.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { unavailableError, type Connection } from '../connections/index.js';
+import { clientConfig, unavailableError, type Connection } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
 
 /** The session pooler port of Supabase (and the usual Postgres port). */
@@ -35,16 +35,7 @@ export async function openDedicatedClient(connection: Connection, applicationNam
   const config = connection.config;
   // NOTE: no statement_timeout here: a migration or a table rewrite may rightly outlast the query
   // timeout of the pool; schema changes are bounded by lock_timeout instead.
-  const client = new pg.Client({
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    password: config.password,
-    database: config.database,
-    ssl: config.ssl === 'off' ? false : { rejectUnauthorized: config.ssl === 'verify' },
-    connectionTimeoutMillis: config.pool.connectionTimeoutMillis,
-    application_name: applicationName,
-  });
+  const client = new pg.Client({ ...clientConfig(config), application_name: applicationName });
   // NOTE: a dropped connection must fail the pending query, not crash the process.
   client.on('error', () => {});
   try {

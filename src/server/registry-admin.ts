@@ -1,4 +1,4 @@
-import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseEntry, type RelationshipConfig } from '../config/index.js';
+import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseConfig, type DatabaseEntry, type RelationshipConfig } from '../config/index.js';
 import { Connection, type ConnectionRegistry } from '../connections/index.js';
 import type { ControlStore } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
@@ -39,7 +39,16 @@ export function createRegistryAdmin(deps: RegistryAdminDeps) {
 
   /** Tests the connection (SELECT version()) before anything is kept. */
   async function tryConnect(entry: DatabaseEntry) {
-    const config = resolveDatabase(entry, 0, process.cwd());
+    let config: DatabaseConfig;
+    try {
+      config = resolveDatabase(entry, 0, process.cwd());
+    } catch (error) {
+      // SECURITY: ConfigError messages never echo the URL; only the config-file key path is dropped.
+      throw new GatewayError('BAD_USER_INPUT', `[registry:${entry.name}] ${(error as Error).message.replace(/^databases\[\d+\]\.?/, '').replace(/^: /, '')}`, {
+        database: entry.name,
+        hint: 'url must look like postgres://user:password@host:5432/database',
+      });
+    }
     const probe = new Connection(config);
     try {
       await probe.query('SELECT version()');
@@ -62,6 +71,16 @@ export function createRegistryAdmin(deps: RegistryAdminDeps) {
   }
 
   async function register(input: Record<string, unknown>, actor: Identity, replace: boolean) {
+    const action = replace ? 'UPDATE_DATABASE' : 'REGISTER_DATABASE';
+    try {
+      return await registerOrUpdate(input, actor, replace);
+    } catch (error) {
+      await audit({ actor: actor.name, action, database: String(input.name ?? ''), summary: (error as Error).message, outcome: 'FAILED' });
+      throw error;
+    }
+  }
+
+  async function registerOrUpdate(input: Record<string, unknown>, actor: Identity, replace: boolean) {
     const entry = validated(databaseSchema, compact(input), replace ? 'updateDatabase' : 'registerDatabase') as DatabaseEntry;
     if (replace) {
       assertRuntime(entry.name);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
 import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -6,18 +7,7 @@ let demo: DemoDatabases;
 let gw: TestGateway;
 
 const relationships = [
-  {
-    name: 'project',
-    type: 'object',
-    from: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] },
-    to: { database: 'app', table: 'projects', columns: ['id'] },
-  },
-  {
-    name: 'directives',
-    type: 'array',
-    from: { database: 'app', table: 'projects', columns: ['id'] },
-    to: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] },
-  },
+  ...DEMO_RELATIONSHIPS,
   {
     name: 'sameTitleItems',
     type: 'array',

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { parseConfig } from '../../src/config/index.js';
 import type { Identity } from '../../src/schema/index.js';
 import { createGateway, type Gateway } from '../../src/server/index.js';
@@ -7,6 +8,9 @@ export interface TestGatewayOptions {
   anonymous?: Identity | null;
   /** Environment for `${VAR}` expansion (default: none). */
   env?: Record<string, string | undefined>;
+  /** Key that seals credentials in the control database (registration, API keys). */
+  secretKey?: Uint8Array;
+  logger?: Logger;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -35,7 +39,7 @@ export async function startTestGateway(doc: Record<string, unknown>, options: Te
   // NOTE: the schema asks for a real port (min 1); 0 lets the OS pick a free one.
   config.port = typeof doc.port === 'number' ? doc.port : 0;
   const anonymous = options.anonymous === undefined ? { name: 'anonymous', role: 'admin' as const } : options.anonymous;
-  const gateway = createGateway(config, { anonymous });
+  const gateway = createGateway(config, { anonymous, secretKey: options.secretKey, logger: options.logger });
   await gateway.start();
   const url = gateway.url;
   let stopped: Promise<void> | undefined;
