@@ -160,7 +160,12 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
         type: event,
         description: 'Events of one run: those so far first, then live ones, completing after RUN_FINISHED.',
         args: { runId: t.arg.id({ required: true }) },
-        subscribe: (_p: unknown, a: { runId: string }, ctx: Ctx) => (authorize(ctx, 'reader'), ctx.admin.subscribeRun(String(a.runId))),
+        subscribe: (_p: unknown, a: { runId: string }, ctx: Ctx) => {
+          authorize(ctx, 'reader');
+          // A reader limited to some databases only sees runs over those.
+          for (const database of ctx.admin.migrationRun(String(a.runId))?.databases ?? []) authorize(ctx, 'reader', database);
+          return ctx.admin.subscribeRun(String(a.runId));
+        },
         resolve: (e: unknown) => e,
       }),
       schemaChanged: t.field({
