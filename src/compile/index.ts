@@ -7,6 +7,7 @@ export { conditionFromWhere, orderFromArgs } from './filters.js';
 export { compileList, compileByPk, compileCount, compileConnection, compiler, Aliases, selectRows, jsonArray, conditionSql } from './compile-select.js';
 export type { CompiledQuery } from './compile-select.js';
 export { compileInsert, compileUpdate, compileDelete } from './compile-mutation.js';
-export { compileBatch } from './compile-batch.js';
+export { compileBatch, batchStatement } from './compile-batch.js';
+export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
 export { encodeCursor, decodeCursor } from './cursor.js';

@@ -27,7 +27,7 @@ export interface GatewayContext {
   /** `fn` in one transaction on `database`; rolls back when it throws. */
   write<T>(database: string, fn: (run: RunStatement) => Promise<T>): Promise<T>;
   /** Per-request cache (federation loaders), dropped with the request. */
-  cache: Map<string, unknown>;
+  cache: Map<unknown, unknown>;
   /** Admin and status operations implemented by the server (ops, control, registry). */
   admin: AdminApi;
 }
