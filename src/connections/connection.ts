@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { redactSecrets, type DatabaseConfig } from '../config/index.js';
@@ -5,6 +6,9 @@ import { GatewayError } from '../errors/index.js';
 import { isUnavailableError, unavailableError } from './connection-errors.js';
 
 export type DatabaseStatus = 'UP' | 'DOWN' | 'DEGRADED';
+
+/** Distinct statement texts remembered for naming; past this the names are recomputed. */
+const MAX_PREPARED = 2_000;
 
 /** Probe latency above which an answering database is reported DEGRADED. */
 const DEGRADED_LATENCY_MS = 1_000;
@@ -18,7 +22,7 @@ export interface PoolStats {
 
 /** What runs inside {@link Connection.transaction}: one client, one transaction. */
 export interface TransactionClient {
-  query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = any>(sql: string | pg.QueryConfig, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** Session settings applied with SET LOCAL at the start of a transaction (RLS pass-through). */
@@ -59,6 +63,7 @@ export class Connection {
   serverVersion: string | null = null;
   lastProbeAt: Date | null = null;
   private readonly pool: pg.Pool;
+  private readonly statementNames = new Map<string, string>();
   private readonly log?: Logger;
 
   constructor(config: DatabaseConfig, log?: Logger) {
@@ -152,10 +157,26 @@ export class Connection {
     return e;
   }
 
+  /**
+   * PERF: in session mode, statements run as named prepared statements, so each pooled
+   * connection parses and plans a query shape once. Transaction-mode poolers cannot keep
+   * prepared statements across transactions, so there the text is sent every time.
+   */
+  statement(sql: string, params?: readonly unknown[]): pg.QueryConfig {
+    if (this.config.mode !== 'session' || !params?.length) return { text: sql, values: params as unknown[] };
+    let name = this.statementNames.get(sql);
+    if (!name) {
+      if (this.statementNames.size >= MAX_PREPARED) this.statementNames.clear();
+      name = `sy_${createHash('sha1').update(sql).digest('base64url')}`;
+      this.statementNames.set(sql, name);
+    }
+    return { name, text: sql, values: params as unknown[] };
+  }
+
   /** One statement outside a transaction. Unreachable databases give DB_UNAVAILABLE. */
   async query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(sql, params as unknown[]);
+      return await this.pool.query<R>(this.statement(sql, params));
     } catch (error) {
       throw (await this.explainViewWrite(error)) ?? this.translate(error);
     }

@@ -64,7 +64,7 @@ export function createContextFactory(deps: ContextDeps) {
         const rls = await session(connection);
         try {
           if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
-          return await connection.transaction(async (client) => (await client.query(query.sql, query.parameters)).rows, rls);
+          return await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls);
         } catch (error) {
           throw databaseError(error, database, 'query');
         }
@@ -72,7 +72,7 @@ export function createContextFactory(deps: ContextDeps) {
       async write(database, fn) {
         const connection = usable(deps.registry.require(database));
         const rls = await session(connection);
-        return connection.transaction((client) => fn(async (query) => (await client.query(query.sql, query.parameters)).rows), rls);
+        return connection.transaction((client) => fn(async (query) => (await client.query(connection.statement(query.sql, query.parameters))).rows), rls);
       },
     };
   };
