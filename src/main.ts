@@ -38,14 +38,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await gateway.start();
+  try {
+    await gateway.start();
+  } catch (error) {
+    // A failed start (port taken, control database unreachable…) must not leave Postgres running.
+    await gateway.stop().catch(() => {});
+    await cluster?.stop();
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`switchyard: ${error.message}\n`);
-  } else {
-    process.stderr.write(`switchyard: ${(error as Error)?.message ?? String(error)}\n`);
-  }
+  // Config errors and start failures are reported in one line, without a stack trace.
+  process.stderr.write(`switchyard: ${error instanceof ConfigError ? error.message : ((error as Error)?.message ?? String(error))}\n`);
   process.exit(1);
 });
