@@ -12,6 +12,7 @@ import { createAuthenticator, createRlsSessions } from './auth.js';
 import { openControlStore } from './control-bootstrap.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { createRegistryAdmin } from './registry-admin.js';
 import { createContextFactory } from './request-context.js';
 import { SchemaManager } from './schema-manager.js';
@@ -81,15 +82,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     audit,
     extra: createRegistryAdmin({ registry, schemas, relationships, configured, control: () => control, audit, log }),
   });
+  const metrics = createMetrics(registry);
   const context = createContextFactory({
     registry,
+    onStatement: metrics.statement,
     limits: config.limits,
     admin,
     authenticate: createAuthenticator({ auth: config.auth, control: () => control, anonymous: options.anonymous ?? null }),
     rlsSession: createRlsSessions(),
   });
   const yoga = createGatewayYoga(config, schemas, context, log);
-  const http = createHttpServer(yoga, registry);
+  const http = createHttpServer(yoga, registry, metrics);
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { handleHealth } from './health.js';
+import type { GatewayMetrics } from './metrics.js';
 
 export interface HttpServer {
   server: Server;
@@ -14,15 +15,26 @@ export interface HttpServer {
 
 /**
  * One node:http server for GraphQL over HTTP (yoga), GraphQL over WebSocket (graphql-ws, same
- * path and port, through `yoga.getEnveloped` so auth and context match HTTP) and GET /health.
+ * path and port, through `yoga.getEnveloped` so auth and context match HTTP), GET /health and
+ * GET /metrics (Prometheus).
  */
-export function createHttpServer(yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>, registry: ConnectionRegistry): HttpServer {
+export function createHttpServer(
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
+  registry: ConnectionRegistry,
+  metrics: GatewayMetrics,
+): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
-    // NOTE: while stopping, a keep-alive connection must not hold server.close() open once its response is done.
+    const started = performance.now();
+    const path = req.url?.split('?')[0] ?? '/';
+    res.on('finish', () => {
+      metrics.observe(path === yoga.graphqlEndpoint || path === '/health' || path === '/metrics' ? path : 'other', res.statusCode, (performance.now() - started) / 1000);
+      // NOTE: while stopping, a keep-alive connection must not hold server.close() open once its response is done.
+      if (stopping) server.closeIdleConnections();
+    });
     if (stopping) res.setHeader('connection', 'close');
-    res.on('finish', () => stopping && server.closeIdleConnections());
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/health') return handleHealth(registry, req, res);
+    if (req.method === 'GET' && path === '/health') return handleHealth(registry, req, res);
+    if (req.method === 'GET' && path === '/metrics') return void metrics.handle(req, res);
     return yoga(req, res);
   });
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });

@@ -29,6 +29,8 @@ export interface ContextDeps {
   authenticate(token: string | undefined): Promise<Identity>;
   /** RLS session for one database, or undefined when the database has no rls. */
   rlsSession(connection: Connection, token: string | undefined): Promise<SessionSettings | undefined>;
+  /** Told of every statement sent (metrics). */
+  onStatement?: (database: string) => void;
 }
 
 function usable(connection: Connection): Connection {
@@ -61,6 +63,7 @@ export function createContextFactory(deps: ContextDeps) {
       cache: new Map(),
       async read(database, query) {
         const connection = usable(deps.registry.require(database));
+        deps.onStatement?.(database);
         const rls = await session(connection);
         try {
           if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
@@ -72,7 +75,11 @@ export function createContextFactory(deps: ContextDeps) {
       async write(database, fn) {
         const connection = usable(deps.registry.require(database));
         const rls = await session(connection);
-        return connection.transaction((client) => fn(async (query) => (await client.query(connection.statement(query.sql, query.parameters))).rows), rls);
+        return connection.transaction((client) =>
+          fn(async (query) => {
+            deps.onStatement?.(database);
+            return (await client.query(connection.statement(query.sql, query.parameters))).rows;
+          }), rls);
       },
     };
   };
