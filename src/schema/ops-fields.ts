@@ -130,6 +130,7 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
           sql: t.arg.string({ required: true }),
           dryRun: t.arg.boolean({ defaultValue: false }),
           transactional: t.arg.boolean({ defaultValue: true, description: 'false for CREATE INDEX CONCURRENTLY and other statements that cannot run in a transaction.' }),
+          lockTimeoutMs: t.arg.int({ defaultValue: 5000, description: 'How long a statement may wait for a lock (0: forever).' }),
         },
         resolve: (_p: unknown, a: any, ctx: Ctx) => (authorize(ctx, 'admin', a.database), ctx.admin.executeDDL(a, ctx.identity)),
       }),

@@ -18,6 +18,8 @@ export interface AdminDeps {
   registry: ConnectionRegistry;
   schemas: SchemaManager;
   runs: MigrationRunManager;
+  /** Stored runs (control database), newest first; undefined when there is no control database. */
+  history?: (database: string | undefined, limit: number) => Promise<unknown[]> | undefined;
   /** Records an admin action; never throws into the caller. */
   audit: (entry: AuditEntry) => Promise<void>;
   /** Extra operations (registry, relationships, API keys) merged into the API. */
@@ -55,7 +57,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
   const { registry, schemas, runs, audit } = deps;
 
   /** Runs DDL, audits it either way, and swaps the schema after a real change. */
-  const ddl = async (database: string, sql: string, options: { dryRun: boolean; transactional?: boolean }, actor: Identity) => {
+  const ddl = async (database: string, sql: string, options: { dryRun: boolean; transactional?: boolean; lockTimeoutMs?: number }, actor: Identity) => {
     const connection = registry.require(database);
     try {
       const result = await executeDDL(connection, sql, options);
@@ -76,10 +78,10 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       return databaseInfo(deps, name);
     },
     migrationStatus: async (database: string) => ({ database, ...(await migrationStatus(registry.require(database))) }),
-    migrationRuns: (database: string | undefined, limit: number) => runs.list(database, limit),
+    migrationRuns: (database: string | undefined, limit: number) => deps.history?.(database, limit) ?? runs.list(database, limit),
     migrationRun: (id: string) => runs.get(id),
-    executeDDL: (a: { database: string; sql: string; dryRun: boolean; transactional: boolean }, actor: Identity) =>
-      ddl(a.database, a.sql, { dryRun: a.dryRun, transactional: a.transactional }, actor),
+    executeDDL: (a: { database: string; sql: string; dryRun: boolean; transactional: boolean; lockTimeoutMs: number }, actor: Identity) =>
+      ddl(a.database, a.sql, { dryRun: a.dryRun, transactional: a.transactional, lockTimeoutMs: a.lockTimeoutMs }, actor),
     createTable: (a: CreateTableArgs, actor: Identity) => {
       const columns = a.input.columns.map(({ defaultFunction, ...c }) =>
         defaultFunction ? { ...c, default: { function: defaultFunction as 'now()' } } : c,

@@ -80,6 +80,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     schemas,
     runs,
     audit,
+    history: (database, limit) => control?.listMigrationRuns(database, limit),
     extra: createRegistryAdmin({ registry, schemas, relationships, configured, control: () => control, audit, log }),
   });
   const metrics = createMetrics(registry);

@@ -1,0 +1,397 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCatalog, type Catalog } from '../../src/catalog/index.js';
+import {
+  buildDatabaseModel,
+  camelCase,
+  enumValueName,
+  NameScope,
+  pascalCase,
+  type DatabaseModel,
+  type RelationModel,
+  type TableModel,
+} from '../../src/naming/index.js';
+import { catalog, column, fk, table } from './hand-catalog.js';
+
+function tableModel(model: DatabaseModel, name: string, schema = 'public'): TableModel {
+  const found = model.tables.find((t) => t.table.schema === schema && t.table.name === name);
+  if (!found) throw new Error(`no table ${schema}.${name} in the model`);
+  return found;
+}
+
+/** Relations as `field → many?/target via columns`, easy to read in one assertion. */
+function relationNames(t: TableModel): string[] {
+  const describe = (r: RelationModel) => `${r.field}: ${r.many ? '[' : ''}${r.target.table.name}${r.many ? ']' : ''} (${r.columns.join(',')} → ${r.targetColumns.join(',')})`;
+  return t.relations.map(describe);
+}
+
+describe('inflect: camelCase and pascalCase (rules 1 and 2)', () => {
+  it('joins snake_case words, upper-casing all but the first', () => {
+    expect(camelCase('sequence_rank')).toBe('sequenceRank');
+    expect(pascalCase('sequence_rank')).toBe('SequenceRank');
+    expect(camelCase('created_at')).toBe('createdAt');
+  });
+
+  it('keeps digits inside and at the end of words', () => {
+    expect(camelCase('strategic_directives_v2')).toBe('strategicDirectivesV2');
+    expect(pascalCase('strategic_directives_v2')).toBe('StrategicDirectivesV2');
+    expect(camelCase('v2_x')).toBe('v2X');
+  });
+
+  it('prefixes a leading digit with _', () => {
+    expect(camelCase('1st_place')).toBe('_1stPlace');
+    expect(pascalCase('1st_place')).toBe('_1stPlace');
+    expect(camelCase('123')).toBe('_123');
+    expect(camelCase('2fa')).toBe('_2fa');
+  });
+
+  it('turns characters outside [A-Za-z0-9_] into word breaks', () => {
+    expect(camelCase('order-id')).toBe('orderId');
+    expect(camelCase('e-mail address')).toBe('eMailAddress');
+    expect(camelCase('café_au_lait')).toBe('cafAuLait');
+    expect(pascalCase('my table!')).toBe('MyTable');
+  });
+
+  it('lower-cases a first word in capitals only, and only the first word', () => {
+    expect(camelCase('ID')).toBe('id');
+    expect(camelCase('ABC')).toBe('abc');
+    expect(camelCase('URL_path')).toBe('urlPath');
+    expect(camelCase('user_ID')).toBe('userID');
+    expect(camelCase('Already_Camel')).toBe('alreadyCamel');
+    // Types keep the capitals: rule 2 is about fields.
+    expect(pascalCase('ID_card')).toBe('IDCard');
+  });
+
+  it('treats double, leading and trailing underscores as one break', () => {
+    expect(camelCase('a__b')).toBe('aB');
+    expect(camelCase('_id')).toBe('id');
+    expect(camelCase('trailing_')).toBe('trailing');
+  });
+
+  it('gives a valid name for names with no letters or digits', () => {
+    expect(camelCase('')).toBe('_');
+    expect(camelCase('___')).toBe('_');
+    expect(pascalCase('---')).toBe('_');
+  });
+
+  it('always produces a GraphQL name', () => {
+    const samples = ['sequence_rank', '1st', '', '___', 'é', 'a b c', '"; drop table x; --', 'ID', '__typename', '9'];
+    for (const s of samples) {
+      expect(camelCase(s)).toMatch(/^[_A-Za-z][_0-9A-Za-z]*$/);
+      expect(pascalCase(s)).toMatch(/^[_A-Za-z][_0-9A-Za-z]*$/);
+    }
+  });
+});
+
+describe('inflect: enum values', () => {
+  it('keeps a label that is already a valid enum value', () => {
+    expect(enumValueName('draft')).toBe('draft');
+    expect(enumValueName('IN_PROGRESS')).toBe('IN_PROGRESS');
+    // Only the exact lower-case literals are reserved by GraphQL.
+    expect(enumValueName('TRUE')).toBe('TRUE');
+  });
+
+  it('replaces spaces and punctuation with _', () => {
+    expect(enumValueName('in progress')).toBe('in_progress');
+    expect(enumValueName('a-b')).toBe('a_b');
+  });
+
+  it('suffixes true, false and null, which GraphQL forbids as enum values', () => {
+    expect(enumValueName('true')).toBe('true_');
+    expect(enumValueName('false')).toBe('false_');
+    expect(enumValueName('null')).toBe('null_');
+  });
+
+  it('prefixes a leading digit and never starts with the reserved __', () => {
+    expect(enumValueName('1st')).toBe('_1st');
+    expect(enumValueName('__x')).toBe('_x');
+    expect(enumValueName('')).toBe('_');
+  });
+
+  it('gives labels that collide after sanitising _2, _3 in label order', () => {
+    const model = buildDatabaseModel('app', catalog([], [{ schema: 'public', name: 'state', values: ['a b', 'a-b', 'a_b', 'true', 'true_'] }]));
+    expect(model.enums[0].values).toEqual([
+      { label: 'a b', name: 'a_b' },
+      { label: 'a-b', name: 'a_b_2' },
+      { label: 'a_b', name: 'a_b_3' },
+      { label: 'true', name: 'true_' },
+      { label: 'true_', name: 'true__2' },
+    ]);
+  });
+});
+
+describe('inflect: NameScope (rule 5)', () => {
+  it('gives the first claimant the name and the next ones _2, _3', () => {
+    const scope = new NameScope();
+    expect(scope.claim('user')).toBe('user');
+    expect(scope.claim('user')).toBe('user_2');
+    expect(scope.claim('user')).toBe('user_3');
+    expect(scope.has('user_2')).toBe(true);
+  });
+
+  it('skips suffixed names that are already taken and treats reserved names as taken', () => {
+    const scope = new NameScope(['__typename', 'a_2']);
+    expect(scope.claim('__typename')).toBe('__typename_2');
+    expect(scope.claim('a')).toBe('a');
+    expect(scope.claim('a')).toBe('a_3');
+  });
+});
+
+describe('buildDatabaseModel: types, operations and columns', () => {
+  const shop = catalog([
+    table('order_items', [column('order_id', 'int4'), column('line_no', 'int4'), column('qty', 'int4')], { primaryKey: ['order_id', 'line_no'] }),
+    table('users', [column('id', 'int4'), column('user_id', 'int4'), column('userId', 'int4'), column('status', 'status', { enumSchema: 'public' })], {
+      primaryKey: ['id'],
+    }),
+    table('audit_log', [column('id', 'int8'), column('entry', 'text')], { schema: 'ops', primaryKey: ['id'] }),
+  ], [{ schema: 'public', name: 'status', values: ['active', 'on hold'] }, { schema: 'ops', name: 'level', values: ['info'] }]);
+  const model = buildDatabaseModel('my_shop', shop);
+
+  it('names types <Database>_<Table> and the namespaces <Database>_Query / _Mutation', () => {
+    expect(model.typePrefix).toBe('MyShop');
+    expect(model.queryType).toBe('MyShop_Query');
+    expect(model.mutationType).toBe('MyShop_Mutation');
+    expect(tableModel(model, 'order_items').typeName).toBe('MyShop_OrderItems');
+    expect(tableModel(model, 'order_items').types).toEqual({
+      filter: 'MyShop_OrderItemsFilter',
+      orderBy: 'MyShop_OrderItemsOrderBy',
+      insert: 'MyShop_OrderItemsInsertInput',
+      set: 'MyShop_OrderItemsSetInput',
+      connection: 'MyShop_OrderItemsConnection',
+      edge: 'MyShop_OrderItemsEdge',
+      aggregate: 'MyShop_OrderItemsAggregate',
+      column: 'MyShop_OrderItemsColumn',
+      constraint: 'MyShop_OrderItemsConstraint',
+      onConflict: 'MyShop_OrderItemsOnConflict',
+    });
+  });
+
+  it('names the operations of a table after its camelCase name', () => {
+    expect(tableModel(model, 'order_items').ops).toEqual({
+      list: 'orderItems',
+      byPk: 'orderItemsByPk',
+      connection: 'orderItemsConnection',
+      aggregate: 'orderItemsAggregate',
+      insert: 'insertOrderItems',
+      update: 'updateOrderItems',
+      delete: 'deleteOrderItems',
+      updateByPk: 'updateOrderItemsByPk',
+      deleteByPk: 'deleteOrderItemsByPk',
+    });
+  });
+
+  it('prefixes a table outside the first exposed schema with its schema (rule 4)', () => {
+    const audit = tableModel(model, 'audit_log', 'ops');
+    expect(audit.typeName).toBe('MyShop_OpsAuditLog');
+    expect(audit.ops.list).toBe('opsAuditLog');
+    expect(audit.ops.insert).toBe('insertOpsAuditLog');
+    expect(model.enums.map((e) => e.typeName)).toEqual(['MyShop_Status', 'MyShop_OpsLevel']);
+  });
+
+  it('takes the first exposed schema from the options, prefixing public instead', () => {
+    const opsFirst = buildDatabaseModel('my_shop', shop, { schemas: ['ops', 'public'] });
+    expect(tableModel(opsFirst, 'audit_log', 'ops').typeName).toBe('MyShop_AuditLog');
+    expect(tableModel(opsFirst, 'users').typeName).toBe('MyShop_PublicUsers');
+  });
+
+  it('gives columns that collide after camelCase _2 in catalog (position) order', () => {
+    const users = tableModel(model, 'users');
+    expect(users.columns.map((c) => [c.column.name, c.field])).toEqual([
+      ['id', 'id'],
+      ['user_id', 'userId'],
+      ['userId', 'userId_2'],
+      ['status', 'status'],
+    ]);
+    expect(users.fields.get('userId_2')).toBe(users.columnsBySql.get('userId'));
+  });
+
+  it('keeps the primary key in key order as column models', () => {
+    expect(tableModel(model, 'order_items').primaryKey.map((c) => c.field)).toEqual(['orderId', 'lineNo']);
+  });
+
+  it('links enum columns to their enum model and sanitises enum values', () => {
+    const status = tableModel(model, 'users').columnsBySql.get('status')!;
+    expect(status.enum?.typeName).toBe('MyShop_Status');
+    expect(status.enum?.filterName).toBe('MyShop_StatusFilter');
+    expect(status.enum?.values).toEqual([
+      { label: 'active', name: 'active' },
+      { label: 'on hold', name: 'on_hold' },
+    ]);
+    expect(status.castToText).toBe(false);
+  });
+
+  it('maps scalars and selects int8, numeric and unknown types as text inside json', () => {
+    const types = catalog([
+      table('t', [
+        column('a', 'int4'), column('b', 'int8'), column('c', 'numeric'), column('d', 'float8'), column('e', 'jsonb'),
+        column('f', 'timestamptz'), column('g', 'inet'), column('h', 'int8', { isArray: true }), column('i', 'text', { isArray: true }),
+      ]),
+    ]);
+    const cols = buildDatabaseModel('x', types).tables[0].columns;
+    expect(cols.map((c) => `${c.column.name}:${c.scalar}:${c.castToText ? 'text' : 'json'}`)).toEqual([
+      'a:Int:json', 'b:BigInt:text', 'c:BigDecimal:text', 'd:Float:json', 'e:JSON:json',
+      'f:DateTime:json', 'g:String:text', 'h:BigInt:text', 'i:String:json',
+    ]);
+  });
+});
+
+describe('buildDatabaseModel: relations', () => {
+  // users ← posts.author_id, posts.reviewer_id (two FKs to one target);
+  // posts ← comments.post_id, where comments also has a plain column named "posts".
+  // employees.manager_id → employees (self reference).
+  const blog = catalog([
+    table('comments', [column('id', 'int4'), column('post_id', 'int4'), column('posts', 'text')], {
+      primaryKey: ['id'],
+      foreignKeys: [fk('comments_post_id_fkey', ['post_id'], 'posts', ['id'])],
+    }),
+    table('employees', [column('id', 'int4'), column('manager_id', 'int4')], {
+      primaryKey: ['id'],
+      foreignKeys: [fk('employees_manager_id_fkey', ['manager_id'], 'employees', ['id'])],
+    }),
+    table('posts', [column('id', 'int4'), column('author_id', 'int4'), column('reviewer_id', 'int4')], {
+      primaryKey: ['id'],
+      foreignKeys: [
+        fk('posts_author_id_fkey', ['author_id'], 'users', ['id']),
+        fk('posts_reviewer_id_fkey', ['reviewer_id'], 'users', ['id']),
+      ],
+    }),
+    table('users', [column('id', 'int4'), column('name', 'text')], { primaryKey: ['id'] }),
+  ]);
+  const model = buildDatabaseModel('blog', blog);
+
+  it('names a many-to-one field after the referenced table and the one-to-many after the referencing one', () => {
+    expect(relationNames(tableModel(model, 'posts'))).toContain('comments: [comments] (id → post_id)');
+  });
+
+  it('names two foreign keys to one table By<Columns>, on both sides', () => {
+    expect(relationNames(tableModel(model, 'posts'))).toEqual([
+      'usersByAuthorId: users (author_id → id)',
+      'usersByReviewerId: users (reviewer_id → id)',
+      'comments: [comments] (id → post_id)',
+    ]);
+    expect(relationNames(tableModel(model, 'users'))).toEqual([
+      'postsByAuthorId: [posts] (id → author_id)',
+      'postsByReviewerId: [posts] (id → reviewer_id)',
+    ]);
+  });
+
+  it('names a relation that collides with a column By<Columns>, leaving the column its name', () => {
+    const comments = tableModel(model, 'comments');
+    expect(comments.fields.get('posts')?.kind).toBe('column');
+    expect(relationNames(comments)).toEqual(['postsByPostId: posts (post_id → id)']);
+  });
+
+  it('names both sides of a self reference without a clash', () => {
+    expect(relationNames(tableModel(model, 'employees'))).toEqual([
+      'employees: employees (manager_id → id)',
+      'employeesByManagerId: [employees] (id → manager_id)',
+    ]);
+  });
+
+  it('joins the columns of a composite foreign key with And', () => {
+    const composite = buildDatabaseModel('x', catalog([
+      table('a', [column('x', 'int4'), column('y', 'int4')], { primaryKey: ['x', 'y'] }),
+      table('b', [column('a_x', 'int4'), column('a_y', 'int4'), column('c_x', 'int4'), column('c_y', 'int4')], {
+        foreignKeys: [fk('b_a', ['a_x', 'a_y'], 'a', ['x', 'y']), fk('b_c', ['c_x', 'c_y'], 'a', ['x', 'y'])],
+      }),
+    ]));
+    expect(relationNames(tableModel(composite, 'b'))).toEqual(['aByAXAndAY: a (a_x,a_y → x,y)', 'aByCXAndCY: a (c_x,c_y → x,y)']);
+  });
+
+  it('ignores a foreign key to a table that is not exposed', () => {
+    const partial = buildDatabaseModel('x', catalog([
+      table('a', [column('id', 'int4'), column('b_id', 'int4')], { foreignKeys: [fk('a_b', ['b_id'], 'elsewhere.b', ['id'])] }),
+    ]));
+    expect(partial.tables[0].relations).toEqual([]);
+  });
+
+  it('registers relations as output fields next to the columns', () => {
+    const posts = tableModel(model, 'posts');
+    expect([...posts.fields.keys()]).toEqual(['id', 'authorId', 'reviewerId', 'usersByAuthorId', 'usersByReviewerId', 'comments']);
+  });
+});
+
+describe('buildDatabaseModel: what is writable and what is shown', () => {
+  it('writes only where Postgres says a view is updatable', () => {
+    const model = buildDatabaseModel('x', catalog([
+      table('report', [column('n', 'int8')], { kind: 'view' }),
+      table('simple_view', [column('n', 'int4')], { kind: 'view', insertable: true, updatable: true, deletable: true }),
+      table('t', [column('id', 'int4')], { primaryKey: ['id'] }),
+    ]));
+    const flags = (name: string) => {
+      const t = tableModel(model, name);
+      return [t.canInsert, t.canUpdate, t.canDelete];
+    };
+    expect(flags('report')).toEqual([false, false, false]);
+    expect(flags('simple_view')).toEqual([true, true, true]);
+    expect(flags('t')).toEqual([true, true, true]);
+  });
+
+  it('follows the privileges of the connecting role', () => {
+    const model = buildDatabaseModel('x', catalog([
+      table('t', [column('id', 'int4')], { privileges: { select: true, insert: true, update: false, delete: false } }),
+    ]));
+    const t = model.tables[0];
+    expect([t.canInsert, t.canUpdate, t.canDelete]).toEqual([true, false, false]);
+  });
+
+  it('makes nothing writable on a readOnly database', () => {
+    const model = buildDatabaseModel('x', catalog([table('t', [column('id', 'int4')], { primaryKey: ['id'] })]), { readOnly: true });
+    const t = model.tables[0];
+    expect([t.canInsert, t.canUpdate, t.canDelete]).toEqual([false, false, false]);
+  });
+
+  it('hides node-pg-migrate bookkeeping (pgmigrations)', () => {
+    const model = buildDatabaseModel('x', catalog([
+      table('pgmigrations', [column('id', 'int4'), column('name', 'text')], { primaryKey: ['id'] }),
+      table('t', [column('id', 'int4')]),
+    ]));
+    expect(model.tables.map((t) => t.table.name)).toEqual(['t']);
+    expect(model.tables[0].ops.list).toBe('t');
+  });
+
+  it('names the recorded demo catalog: views per Postgres, enums from other schemas prefixed', () => {
+    const raw = JSON.parse(readFileSync(new URL('../catalog/fixtures/demo-catalog.json', import.meta.url), 'utf8'));
+    const model = buildDatabaseModel('demo', parseCatalog(raw));
+    expect(model.tables.map((t) => `${t.typeName} ${t.canInsert ? 'rw' : 'ro'}`)).toEqual([
+      'Demo_ActiveAuthors rw', // a simple view: Postgres can write through it
+      'Demo_AuditLog rw',
+      'Demo_AuthorPostCounts ro', // an aggregate view
+      'Demo_Authors rw',
+      'Demo_Events rw',
+      'Demo_Posts rw',
+      'Demo_Reviews rw',
+    ]);
+    expect(model.enums.map((e) => e.typeName)).toEqual(['Demo_HiddenColour', 'Demo_Mood']);
+    expect(tableModel(model, 'authors').columns.filter((c) => c.castToText).map((c) => c.field)).toEqual(['followers', 'balance']);
+  });
+});
+
+describe('buildDatabaseModel: determinism', () => {
+  function names(model: DatabaseModel) {
+    return {
+      enums: model.enums.map((e) => [e.typeName, e.filterName, e.values]),
+      tables: model.tables.map((t) => ({
+        typeName: t.typeName,
+        ops: t.ops,
+        types: t.types,
+        fields: [...t.fields.entries()].map(([name, f]) => `${name}:${f.kind}`),
+      })),
+    };
+  }
+
+  it('gives the same names for the same catalog, every time', () => {
+    const make = (): Catalog => catalog([
+      table('a', [column('id', 'int4'), column('A_ID', 'int4'), column('a_id', 'int4')], { primaryKey: ['id'] }),
+      table('b', [column('a_id', 'int4'), column('a2_id', 'int4')], {
+        foreignKeys: [fk('b_a', ['a_id'], 'a', ['id']), fk('b_a2', ['a2_id'], 'a', ['id'])],
+      }),
+    ], [{ schema: 'public', name: 'e', values: ['x y', 'x_y'] }]);
+    const first = names(buildDatabaseModel('db', make()));
+    expect(names(buildDatabaseModel('db', make()))).toEqual(first);
+    // The model does not keep state between builds either.
+    const shared = make();
+    expect(names(buildDatabaseModel('db', shared))).toEqual(names(buildDatabaseModel('db', shared)));
+    expect(first.tables[0].fields).toEqual(['id:column', 'aId:column', 'aId_2:column', 'bByAId:relation', 'bByA2Id:relation']);
+  });
+});
