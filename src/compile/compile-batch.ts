@@ -23,7 +23,6 @@ export function compileBatch(plan: SelectPlan, targetColumns: ColumnModel[], man
   const aliases = new Aliases();
   const alias = aliases.next();
   const keyNames = targetColumns.map((_, i) => `v${i}`);
-  // NOTE: the key arrays are the first parameters, so a compiled batch is reused with new keys.
   // NOTE: the key arrays come first in the text, so they are $1…$n and a compiled batch is reused with new keys.
   const arrays = targetColumns.map(() => sql`${[]}::text[]`);
   const link = sql.join(

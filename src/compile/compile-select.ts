@@ -67,6 +67,7 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
 /** json_build_object(alias, value, …) for one row of `plan`. */
 export function rowObject(plan: SelectPlan, alias: string, aliases: Aliases): Sql {
   if (plan.fields.length === 0) return sql`'{}'::json`;
+  // SECURITY: keys are GraphQL response names ([_A-Za-z][_0-9A-Za-z]*, checked by the parser), safe as literals.
   const pairs = plan.fields.map((f) => sql`${sql.lit(f.kind === 'remote' ? f.keyAlias : f.alias)}::text, ${fieldValue(f, alias, aliases)}`);
   if (pairs.length <= PAIRS_PER_CALL) return sql`json_build_object(${sql.join(pairs)})`;
   const chunks: Sql[] = [];
@@ -205,9 +206,12 @@ export function compileConnection(plan: ConnectionPlan): CompiledQuery {
   const alias = aliases.next();
   const { select } = plan;
   const extra: Sql[] = [];
-  if (plan.after) extra.push(keyset(select.orderBy, plan.after, alias, false));
-  if (plan.before) extra.push(keyset(select.orderBy, plan.before, alias, true));
-  const cursor = sql`json_build_array(${sql.join(select.orderBy.map((t) => sql`${col(alias, t.column)}::text`))}) as c`;
+  // A relation with nothing orderable has no keyset: its cursors carry no values.
+  if (plan.after && select.orderBy.length) extra.push(keyset(select.orderBy, plan.after, alias, false));
+  if (plan.before && select.orderBy.length) extra.push(keyset(select.orderBy, plan.before, alias, true));
+  const cursor = select.orderBy.length
+    ? sql`json_build_array(${sql.join(select.orderBy.map((t) => sql`${col(alias, t.column)}::text`))}) as c`
+    : sql`'[]'::json as c`;
   const rows = selectRows(select, alias, aliases, { extra, columns: [cursor], reverse: plan.backward, limit: plan.take + 1 });
   const parts: Sql[] = [sql`'rows', (select coalesce(json_agg(json_build_object('o', __r.o, 'c', __r.c)), '[]'::json) from (${rows}) as __r)`];
   if (plan.totalCount) {

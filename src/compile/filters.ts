@@ -31,8 +31,14 @@ export function conditionFromWhere(table: TableModel, where: Record<string, unkn
         items.push({ op: 'exists', relation: field, where: conditionFromWhere(field.target, value as Record<string, unknown>) ?? TRUE });
         continue;
       }
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new GatewayError('BAD_USER_INPUT', `where.${key}: expected an object of comparisons such as { eq: … }`, { database: table.database });
+      }
       for (const [cmp, operand] of Object.entries(value as Record<string, unknown>)) {
         if (operand === undefined) continue;
+        if (cmp !== 'isNull' && !COMPARISONS.has(cmp)) {
+          throw new GatewayError('BAD_USER_INPUT', `where.${key}: unknown comparison "${cmp}"`, { database: table.database, hint: `use one of ${[...COMPARISONS].join(', ')}, isNull` });
+        }
         if (cmp === 'isNull') {
           if (operand !== null) items.push({ op: 'isNull', column: field, isNull: operand as boolean });
         } else if (COMPARISONS.has(cmp)) {
@@ -71,6 +77,7 @@ export function orderFromArgs(table: TableModel, orderBy: unknown): OrderTerm[] 
   for (const item of list as Record<string, string | null>[]) {
     for (const [key, direction] of Object.entries(item ?? {})) {
       if (!direction) continue;
+      if (!DIRECTIONS[direction]) throw new GatewayError('BAD_USER_INPUT', `orderBy.${key}: unknown direction "${direction}"`, { database: table.database });
       const column = table.fields.get(key);
       if (!column || column.kind !== 'column') {
         throw new GatewayError('BAD_USER_INPUT', `orderBy: ${table.typeName} has no column "${key}"`, { database: table.database });

@@ -103,6 +103,7 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
   const mainSchema = options.schemas?.[0] ?? 'public';
   const typeScope = new NameScope([`${prefix}_Query`, `${prefix}_Mutation`]);
   const opScope = new NameScope();
+  const mutationScope = new NameScope();
 
   const enums = new Map<string, EnumModel>();
   for (const e of catalog.enums) {
@@ -142,7 +143,8 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
       typeName,
       ops: {
         list: op(base), byPk: op(`${base}ByPk`), connection: op(`${base}Connection`), aggregate: op(`${base}Aggregate`),
-        insert: `insert${Base}`, update: `update${Base}`, delete: `delete${Base}`, updateByPk: `update${Base}ByPk`, deleteByPk: `delete${Base}ByPk`,
+        insert: mutationScope.claim(`insert${Base}`), update: mutationScope.claim(`update${Base}`), delete: mutationScope.claim(`delete${Base}`),
+        updateByPk: mutationScope.claim(`update${Base}ByPk`), deleteByPk: mutationScope.claim(`delete${Base}ByPk`),
       },
       types: {
         filter: t('Filter'), orderBy: t('OrderBy'), insert: t('InsertInput'), set: t('SetInput'), connection: t('Connection'),

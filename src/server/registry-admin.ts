@@ -2,6 +2,7 @@ import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseConfi
 import { Connection, type ConnectionRegistry } from '../connections/index.js';
 import type { ControlStore } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
+import { pascalCase } from '../naming/index.js';
 import type { Identity } from '../schema/index.js';
 import { databaseInfo, type AuditEntry } from './admin-api.js';
 import type { SchemaManager } from './schema-manager.js';
@@ -87,6 +88,12 @@ export function createRegistryAdmin(deps: RegistryAdminDeps) {
       registry.require(entry.name);
     } else if (registry.get(entry.name)) {
       throw new GatewayError('BAD_USER_INPUT', `a database named "${entry.name}" is already registered`, { database: entry.name, hint: 'use updateDatabase, or another name' });
+    } else if (registry.list().some((c) => pascalCase(c.name) === pascalCase(entry.name))) {
+      const taken = registry.list().find((c) => pascalCase(c.name) === pascalCase(entry.name))!.name;
+      throw new GatewayError('BAD_USER_INPUT', `database "${entry.name}" would share GraphQL type names with "${taken}"`, {
+        database: entry.name,
+        hint: 'pick a name that differs from it by more than case or underscores',
+      });
     }
     const config = await tryConnect(entry);
     await deps.control()?.saveDatabase(entry);

@@ -79,9 +79,19 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
   /** Rebuilds from the catalogs in hand. A build error keeps the previous schema. */
   rebuild(changed: string[] = []): void {
     const models: DatabaseModel[] = [];
+    const prefixes = new Map<string, string>();
     for (const connection of this.registry.list()) {
-      const catalog = this.catalogs.get(connection.name)?.catalog;
-      if (catalog) models.push(buildDatabaseModel(connection.name, catalog, { readOnly: connection.config.readOnly, schemas: connection.config.schemas }));
+      const state = this.catalogs.get(connection.name);
+      if (!state?.catalog) continue;
+      const model = buildDatabaseModel(connection.name, state.catalog, { readOnly: connection.config.readOnly, schemas: connection.config.schemas });
+      // NOTE: `my_app` and `myApp` would share type names; the one registered later is left out rather than breaking every namespace.
+      const clash = prefixes.get(model.typePrefix);
+      if (clash) {
+        state.error = `[schema:${connection.name}] its type prefix ${model.typePrefix} is taken by database "${clash}"; register it under another name`;
+        continue;
+      }
+      prefixes.set(model.typePrefix, connection.name);
+      models.push(model);
     }
     try {
       const schema = buildGatewaySchema({ models, extensions: this.extensions() });

@@ -138,13 +138,14 @@ describe('inflect: NameScope (rule 5)', () => {
 });
 
 describe('buildDatabaseModel: types, operations and columns', () => {
+  // In catalog order, as parseCatalog gives it: tables and enums by schema, then name.
   const shop = catalog([
+    table('audit_log', [column('id', 'int8'), column('entry', 'text')], { schema: 'ops', primaryKey: ['id'] }),
     table('order_items', [column('order_id', 'int4'), column('line_no', 'int4'), column('qty', 'int4')], { primaryKey: ['order_id', 'line_no'] }),
     table('users', [column('id', 'int4'), column('user_id', 'int4'), column('userId', 'int4'), column('status', 'status', { enumSchema: 'public' })], {
       primaryKey: ['id'],
     }),
-    table('audit_log', [column('id', 'int8'), column('entry', 'text')], { schema: 'ops', primaryKey: ['id'] }),
-  ], [{ schema: 'public', name: 'status', values: ['active', 'on hold'] }, { schema: 'ops', name: 'level', values: ['info'] }]);
+  ], [{ schema: 'ops', name: 'level', values: ['info'] }, { schema: 'public', name: 'status', values: ['active', 'on hold'] }]);
   const model = buildDatabaseModel('my_shop', shop);
 
   it('names types <Database>_<Table> and the namespaces <Database>_Query / _Mutation', () => {
@@ -185,7 +186,7 @@ describe('buildDatabaseModel: types, operations and columns', () => {
     expect(audit.typeName).toBe('MyShop_OpsAuditLog');
     expect(audit.ops.list).toBe('opsAuditLog');
     expect(audit.ops.insert).toBe('insertOpsAuditLog');
-    expect(model.enums.map((e) => e.typeName)).toEqual(['MyShop_Status', 'MyShop_OpsLevel']);
+    expect(model.enums.map((e) => e.typeName)).toEqual(['MyShop_OpsLevel', 'MyShop_Status']);
   });
 
   it('takes the first exposed schema from the options, prefixing public instead', () => {
@@ -232,6 +233,34 @@ describe('buildDatabaseModel: types, operations and columns', () => {
       'a:Int:json', 'b:BigInt:text', 'c:BigDecimal:text', 'd:Float:json', 'e:JSON:json',
       'f:DateTime:json', 'g:String:text', 'h:BigInt:text', 'i:String:json',
     ]);
+  });
+});
+
+describe('buildDatabaseModel: operation names that collide', () => {
+  // "user_account" and the quoted "userAccount" both camelCase to userAccount; "user_by_pk"'s
+  // list field wants the name of "user"'s byPk field.
+  const model = buildDatabaseModel('x', catalog([
+    table('user', [column('id', 'int4')], { primaryKey: ['id'] }),
+    table('userAccount', [column('id', 'int4')], { primaryKey: ['id'] }),
+    table('user_account', [column('id', 'int4')], { primaryKey: ['id'] }),
+    table('user_by_pk', [column('id', 'int4')], { primaryKey: ['id'] }),
+  ]));
+  const all = (pick: (t: TableModel) => string[]) => model.tables.flatMap(pick);
+  const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
+
+  it('gives query fields of one namespace _2 in table order', () => {
+    expect(tableModel(model, 'userAccount').ops.list).toBe('userAccount');
+    expect(tableModel(model, 'user_account').ops.list).toBe('userAccount_2');
+    expect(tableModel(model, 'user_by_pk').ops.list).toBe('userByPk_2');
+    expect(duplicates(all((t) => [t.ops.list, t.ops.byPk, t.ops.connection, t.ops.aggregate]))).toEqual([]);
+    expect(duplicates(all((t) => [t.typeName, ...Object.values(t.types)]))).toEqual([]);
+  });
+
+  // KNOWN BUG (src/naming/database-model.ts, `ops:`): insert/update/delete names are not claimed
+  // in any NameScope, so two tables can get the same mutation field and the schema keeps only the
+  // last one (namespace-mutation.ts builds the fields with Object.fromEntries). Drop `.fails` once fixed.
+  it('gives mutation fields of one namespace _2 in table order', () => {
+    expect(duplicates(all((t) => [t.ops.insert, t.ops.update, t.ops.delete, t.ops.updateByPk, t.ops.deleteByPk]))).toEqual([]);
   });
 });
 
@@ -382,7 +411,7 @@ describe('buildDatabaseModel: determinism', () => {
 
   it('gives the same names for the same catalog, every time', () => {
     const make = (): Catalog => catalog([
-      table('a', [column('id', 'int4'), column('A_ID', 'int4'), column('a_id', 'int4')], { primaryKey: ['id'] }),
+      table('a', [column('id', 'int4'), column('A_id', 'int4'), column('a_id', 'int4')], { primaryKey: ['id'] }),
       table('b', [column('a_id', 'int4'), column('a2_id', 'int4')], {
         foreignKeys: [fk('b_a', ['a_id'], 'a', ['id']), fk('b_a2', ['a2_id'], 'a', ['id'])],
       }),

@@ -65,6 +65,12 @@ describe('registerDatabase', () => {
     expect((await storedRows()).map((r) => r.name)).toEqual(['app']);
   });
 
+  it('refuses a name whose GraphQL type names would clash with a registered database', async () => {
+    const { body } = await gw.graphql(REGISTER, { input: { name: 'engineer_', url: role.url } });
+    expect(body.errors![0].message).toMatch(/"engineer_" would share GraphQL type names with "engineer"/);
+    expect((await storedRows()).map((r) => r.name)).toEqual(['app']);
+  });
+
   it('a wrong password is refused with a hint, without echoing the password, and nothing is stored', async () => {
     const wrong = `Pw-wrong-${Math.random().toString(36).slice(2)}`;
     const { body } = await gw.graphql(REGISTER, { input: { name: 'wrongpw', url: roleUrl(demo.app, role.user, wrong) } });
@@ -152,6 +158,7 @@ describe('changes after registration', () => {
     expect(auditLog.map((e: { action: string; database: string | null; outcome: string }) => `${e.action} ${e.database} ${e.outcome}`).reverse()).toEqual([
       'REGISTER_DATABASE app OK',
       'REGISTER_DATABASE engineer FAILED',
+      'REGISTER_DATABASE engineer_ FAILED',
       'REGISTER_DATABASE wrongpw FAILED',
       'DEFINE_RELATIONSHIP engineer OK',
       'DROP_RELATIONSHIP engineer OK',
