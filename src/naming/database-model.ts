@@ -183,26 +183,20 @@ function nameRelations(models: TableModel[]): void {
     owner.relations.push(model);
     owner.fields.set(field, model);
   };
-  for (const m of models) {
-    for (const fk of m.table.foreignKeys) {
+  // Every foreign key with both ends exposed, with its name when several point to the same table.
+  const links = models.flatMap((source) =>
+    source.table.foreignKeys.flatMap((fk) => {
       const target = byKey.get(`${fk.targetSchema}.${fk.targetTable}`);
-      if (!target) continue;
-      const ambiguous = m.table.foreignKeys.filter((f) => f.targetSchema === fk.targetSchema && f.targetTable === fk.targetTable).length > 1;
-      const base = camelCase(target.table.name);
-      add(m, ambiguous ? `${base}By${fk.columns.map(pascalCase).join('And')}` : base, fk.columns, {
-        many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target,
-      });
-    }
+      if (!target) return [];
+      const ambiguous = source.table.foreignKeys.filter((f) => f.targetSchema === fk.targetSchema && f.targetTable === fk.targetTable).length > 1;
+      const name = (table: TableModel) => (ambiguous ? `${camelCase(table.table.name)}By${fk.columns.map(pascalCase).join('And')}` : camelCase(table.table.name));
+      return [{ source, target, fk, name }];
+    }),
+  );
+  for (const { source, target, fk, name } of links) {
+    add(source, name(target), fk.columns, { many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target });
   }
-  for (const m of models) {
-    for (const fk of m.table.foreignKeys) {
-      const target = byKey.get(`${fk.targetSchema}.${fk.targetTable}`);
-      if (!target) continue;
-      const ambiguous = m.table.foreignKeys.filter((f) => f.targetSchema === fk.targetSchema && f.targetTable === fk.targetTable).length > 1;
-      const base = camelCase(m.table.name);
-      add(target, ambiguous ? `${base}By${fk.columns.map(pascalCase).join('And')}` : base, fk.columns, {
-        many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: m,
-      });
-    }
+  for (const { source, target, fk, name } of links) {
+    add(target, name(source), fk.columns, { many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: source });
   }
 }
