@@ -1,3 +1,5 @@
+import type { CompiledQuery, FieldPlan, SelectPlan } from '../../src/compile/index.js';
+import { GatewayError } from '../../src/errors/index.js';
 import { buildDatabaseModel, type ColumnModel, type DatabaseModel, type RelationModel, type TableModel } from '../../src/naming/index.js';
 import { catalog, column, fk, table } from '../naming/hand-catalog.js';
 
@@ -44,4 +46,23 @@ export function relationOf(t: TableModel, field: string): RelationModel {
   const found = t.fields.get(field);
   if (found?.kind !== 'relation') throw new Error(`no relation ${field} on ${t.typeName}`);
   return found;
+}
+
+/** `{ sql, parameters }` only: Kysely's compiled query also carries its node tree. */
+export const out = (q: CompiledQuery) => ({ sql: q.sql, parameters: q.parameters });
+
+export const field = (table: TableModel, name: string, alias = name): FieldPlan => ({ kind: 'column', alias, column: columnOf(table, name) });
+
+/** The returning selection of a mutation: `{ <fields> }`. */
+export const returning = (table: TableModel, ...names: string[]): SelectPlan => ({ table, fields: names.map((n) => field(table, n)), orderBy: [] });
+
+/** The GatewayError `fn` throws. */
+export function thrown(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a GatewayError, nothing was thrown');
 }
