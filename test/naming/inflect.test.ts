@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { camelCase, enumValueName, NameScope, pascalCase } from '../../src/naming/index.js';
+import { buildDatabaseModel, camelCase, enumValueName, NameScope, pascalCase } from '../../src/naming/index.js';
+import { catalog } from './hand-catalog.js';
 
 describe('inflect: camelCase and pascalCase (rules 1 and 2)', () => {
   it('joins snake_case words, upper-casing all but the first', () => {
