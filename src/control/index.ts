@@ -14,3 +14,4 @@ export type { ApiKeyGrant, ApiKeyInfo, ApiKeyRole, CreateApiKeyInput } from './a
 export { seal, open, loadSecretKey, SECRET_KEY_ENV } from './secret-box.js';
 export { createJwtVerifier } from './jwt-verifier.js';
 export type { JwtClaims, JwtVerifier, JwtVerifierOptions } from './jwt-verifier.js';
+export { CatalogCache } from './catalog-cache.js';

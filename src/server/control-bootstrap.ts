@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { parseConfig } from '../config/index.js';
 import { Connection } from '../connections/index.js';
-import { ControlStore, loadSecretKey } from '../control/index.js';
+import { CatalogCache, ControlStore, loadSecretKey } from '../control/index.js';
 import { migrate } from '../ops/index.js';
 
 /** The gateway's own migrations, wherever the process was started from. */
@@ -22,5 +22,5 @@ export async function openControlStore(url: string, secretKey: Uint8Array | unde
     await connection.close();
     throw error;
   }
-  return { store: new ControlStore(connection, key), close: () => connection.close() };
+  return { store: new ControlStore(connection, key), catalogs: new CatalogCache(connection), close: () => connection.close() };
 }

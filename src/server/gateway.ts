@@ -100,6 +100,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     if (!config.control) return [];
     const opened = await openControlStore(config.control.url, options.secretKey, log);
     control = opened.store;
+    schemas.store = opened.catalogs;
     closeControl = opened.close;
     const entries = await control.listDatabases();
     const clash = entries.find((e) => configured.has(e.name));
@@ -122,8 +123,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       const registered = await loadControl();
       await Promise.all([...config.databases, ...registered].map((d) => registry.add(d)));
       await schemas.reload();
+      // A database that comes up without a fresh catalog (none, or one from the cache) is read again.
       registry.on('status', (event) => {
-        if (event.to !== 'DOWN' && !schemas.state(event.database)?.catalog) void schemas.reload([event.database]).catch(() => {});
+        const state = schemas.state(event.database);
+        if (event.to !== 'DOWN' && (!state?.catalog || state.error)) void schemas.reload([event.database]).catch(() => {});
       });
       registry.startProbing(config.probeIntervalMs);
       await new Promise<void>((resolve, reject) => {

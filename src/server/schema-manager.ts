@@ -12,6 +12,13 @@ export interface CatalogState {
   error?: string;
 }
 
+/** Where last good catalogs survive restarts (the control database). */
+export interface CatalogStore {
+  save(database: string, catalog: Catalog): Promise<void>;
+  load(database: string): Promise<unknown>;
+  forget(database: string): Promise<void>;
+}
+
 export interface SchemaChangedEvent {
   databases: string[];
   at: string;
@@ -26,6 +33,8 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
   private readonly catalogs = new Map<string, CatalogState>();
   private current: GraphQLSchema;
   private models: DatabaseModel[] = [];
+  /** Set once the control database is open. */
+  store?: CatalogStore;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -56,9 +65,20 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
     this.rebuild(names);
   }
 
+  private async cached(name: string): Promise<Catalog | undefined> {
+    try {
+      // The cache holds a Catalog this process type wrote itself (already parsed), not raw introspection output.
+      const cached = (await this.store?.load(name)) as Catalog | undefined;
+      return cached && Array.isArray(cached.tables) && Array.isArray(cached.enums) ? cached : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Forgets a database (unregistered) and rebuilds. */
   forget(database: string): void {
     this.catalogs.delete(database);
+    void this.store?.forget(database).catch(() => {});
     this.rebuild([database]);
   }
 
@@ -69,9 +89,11 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
     try {
       state.catalog = await introspect((sql, params) => connection.query(sql, params), connection.config.schemas);
       state.error = undefined;
+      await this.store?.save(name, state.catalog).catch((error: Error) => this.log?.warn({ database: name, err: error.message }, 'could not cache the catalog'));
     } catch (error) {
       state.error = `[catalog:${name}] ${connection.redact((error as Error).message)}`;
-      this.log?.warn({ database: name, err: state.error }, 'introspection failed; keeping the last good catalog');
+      if (!state.catalog) state.catalog = await this.cached(name);
+      this.log?.warn({ database: name, err: state.error, cached: !!state.catalog }, 'introspection failed; keeping the last good catalog');
     }
     this.catalogs.set(name, state);
   }
