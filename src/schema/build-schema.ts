@@ -2,14 +2,14 @@ import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
 import { authorize } from './authorize.js';
-import { createBuilder, type AnyRef, type Builder, type SharedTypes } from './builder.js';
+import { createBuilder, type AnyRef, type Builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { implementMutationNamespace, runMutations } from './namespace-mutation.js';
 import { implementQueryNamespace } from './namespace-query.js';
 import { declareTableTypes, type DatabaseRefs } from './table-types.js';
 
 /** A hook that adds fields to generated types after they exist (federation uses it). */
-export type SchemaExtension = (builder: Builder, databases: Map<string, DatabaseRefs>, shared: SharedTypes) => void;
+export type SchemaExtension = (builder: Builder, databases: Map<string, DatabaseRefs>) => void;
 
 export interface SchemaInput {
   /** One model per database whose catalog is known, in the order they should appear. */
@@ -41,13 +41,13 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
     const refs = declareTableTypes(builder, shared, pageInfo, model);
     databases.set(model.database, refs);
     const queryRef = b.objectRef(model.queryType);
-    implementQueryNamespace(b, shared, refs, queryRef);
+    implementQueryNamespace(refs, queryRef);
     queryFields.push([model.database, queryRef, model.tables.length ? '' : 'no tables']);
     const mutationRef = b.objectRef(model.mutationType);
-    const ops = implementMutationNamespace(b, refs, mutationRef);
+    const ops = implementMutationNamespace(refs, mutationRef);
     if (ops) mutationFields.push([model.database, mutationRef, ops]);
   }
-  for (const extend of input.extensions ?? []) extend(builder, databases, shared);
+  for (const extend of input.extensions ?? []) extend(builder, databases);
   const admin: AdminTypes = declareAdminFields(builder);
 
   b.queryType({

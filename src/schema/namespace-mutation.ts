@@ -11,7 +11,6 @@ import {
   type OnConflict,
   type SelectPlan,
 } from '../compile/index.js';
-import { GatewayError } from '../errors/index.js';
 import type { TableModel } from '../naming/index.js';
 import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
@@ -79,7 +78,7 @@ async function runMutations(database: string, fields: Map<string, MutationField>
 }
 
 /** The `<Database>_Mutation` namespace: insert / update / delete (+ByPk) per writable base table. */
-export function implementMutationNamespace(b: any, refs: DatabaseRefs, ref: AnyRef): Map<string, MutationField> | undefined {
+export function implementMutationNamespace(refs: DatabaseRefs, ref: AnyRef): Map<string, MutationField> | undefined {
   const fields = new Map<string, MutationField>();
   const defs: [string, MutationField, (t: any) => unknown][] = [];
   for (const [table, r] of refs.tables) {
@@ -138,8 +137,3 @@ export function implementMutationNamespace(b: any, refs: DatabaseRefs, ref: AnyR
 
 export { runMutations };
 export type { MutationField };
-
-/** Guards used by the root field before anything runs. */
-export function assertWritable(database: string, readOnly: boolean): void {
-  if (readOnly) throw new GatewayError('READ_ONLY', `[${database}] the database is read-only`, { database });
-}

@@ -15,7 +15,7 @@ import {
   type PlanContext,
 } from '../compile/index.js';
 import type { TableModel } from '../naming/index.js';
-import type { AnyRef, Row, SharedTypes } from './builder.js';
+import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { cachedPlan } from './plan-cache.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
@@ -69,7 +69,7 @@ async function resolveAggregate(table: TableModel, args: ListArgs, ctx: GatewayC
 }
 
 /** The `<Database>_Query` namespace type: list, byPk, connection and aggregate fields per table or view. */
-export function implementQueryNamespace(b: any, shared: SharedTypes, refs: DatabaseRefs, ref: AnyRef): void {
+export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
   ref.implement({
     description: `Tables and views of the database "${refs.model.database}".`,
     fields: (t: any) => {
@@ -79,7 +79,7 @@ export function implementQueryNamespace(b: any, shared: SharedTypes, refs: Datab
         fields[table.ops.list] = t.field({
           type: [r.object],
           description: `Rows of ${what}.`,
-          args: listArgs(t, r, shared),
+          args: listArgs(t, r),
           resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveList(table, args, ctx, info),
         });
         if (table.primaryKey.length > 0) {

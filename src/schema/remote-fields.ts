@@ -1,7 +1,6 @@
 import type { RelationshipConfig } from '../config/index.js';
 import { bindRelationships, resolveRemote } from '../federation/index.js';
 import type { SchemaExtension } from './build-schema.js';
-import type { SharedTypes } from './builder.js';
 import { listArgs } from './table-types.js';
 
 /**
@@ -9,7 +8,7 @@ import { listArgs } from './table-types.js';
  * exists) to its source type. Relationships whose ends are missing are reported to `onProblem`.
  */
 export function relationshipExtension(relationships: readonly RelationshipConfig[], onProblem: (problem: string) => void = () => {}): SchemaExtension {
-  return (builder, databases, shared: SharedTypes) => {
+  return (builder, databases) => {
     const { bindings, problems } = bindRelationships([...databases.values()].map((d) => d.model), relationships);
     problems.forEach(onProblem);
     for (const binding of bindings) {
@@ -19,7 +18,7 @@ export function relationshipExtension(relationships: readonly RelationshipConfig
       const description = `${relationship.type === 'array' ? 'Rows' : 'The row'} of ${relationship.to.database}.${relationship.to.table} where ${relationship.to.columns.join(', ')} = ${relationship.from.columns.join(', ')} (relationship "${relationship.name}", batched).`;
       (builder as any).objectFields(source.object, (t: any) => ({
         [binding.field.field]: binding.field.many
-          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target, shared), resolve: resolveRemote(binding) })
+          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve: resolveRemote(binding) })
           : t.field({ type: target.object, nullable: true, description, resolve: resolveRemote(binding) }),
       }));
     }

@@ -80,7 +80,7 @@ function implementTable(b: any, shared: SharedTypes, pageInfo: AnyRef, refs: Dat
           ? t.field({
               type: [target.object],
               description: `Rows of ${rel.target.table.name} whose ${rel.targetColumns.join(', ')} point here (${rel.constraint}).`,
-              args: listArgs(t, target, shared),
+              args: listArgs(t, target),
               resolve: byAlias,
             })
           : t.field({
@@ -144,7 +144,7 @@ export function orderable(c: ColumnModel): boolean {
 }
 
 /** where / orderBy / limit / offset, as on root list fields and one-to-many relations. */
-export function listArgs(t: any, target: TableRefs, shared: SharedTypes) {
+export function listArgs(t: any, target: TableRefs) {
   return {
     where: t.arg({ type: target.filter, required: false }),
     orderBy: t.arg({ type: [target.orderBy], required: false }),
