@@ -9,6 +9,8 @@ export type DatabaseStatus = 'UP' | 'DOWN' | 'DEGRADED';
 
 /** Distinct statement texts remembered for naming; past this the names are recomputed. */
 const MAX_PREPARED = 2_000;
+/** Queries a pooled connection serves before it is replaced. */
+const PREPARED_CONNECTION_USES = 10_000;
 
 /** Probe latency above which an answering database is reported DEGRADED. */
 const DEGRADED_LATENCY_MS = 1_000;
@@ -76,6 +78,9 @@ export class Connection {
       idleTimeoutMillis: config.pool.idleTimeoutMillis,
       statement_timeout: config.statementTimeoutMs,
       application_name: 'switchyard',
+      // NOTE: each connection keeps the statements it prepared (see statement()); recycling it
+      // after a while bounds that memory, on both sides, whatever query shapes clients send.
+      maxUses: PREPARED_CONNECTION_USES,
     });
     // NOTE: an idle client's error (server restart, pg_terminate_backend) must never crash the process.
     // The probe, not one lost client, decides whether the database is down.
