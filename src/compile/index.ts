@@ -11,3 +11,4 @@ export { compileBatch, batchStatement } from './compile-batch.js';
 export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
 export { encodeCursor, decodeCursor } from './cursor.js';
+export { memoPlan } from './plan-memo.js';

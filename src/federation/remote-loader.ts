@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { batchStatement, compileBatch, planContextFromInfo, planList, type BatchQuery, type CompiledQuery, type ListArgs, type PageLimits } from '../compile/index.js';
+import { batchStatement, compileBatch, memoPlan, planContextFromInfo, planList, type BatchQuery, type CompiledQuery, type ListArgs, type PageLimits } from '../compile/index.js';
 import type { RemoteBinding } from './bind-relationships.js';
 
 /** What a remote field needs from the request context (structurally the gateway's context). */
@@ -13,29 +13,16 @@ export interface FederationContext {
 type Key = readonly string[];
 type Loaders = WeakMap<FieldNode, DataLoader<Key, unknown, string>>;
 
-// PERF: a compiled batch depends on the schema's binding, the field node and the variables only.
-const compiledBatches = new WeakMap<RemoteBinding, WeakMap<FieldNode, Map<string, BatchQuery>>>();
-
 function batchFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): BatchQuery {
-  let byNode = compiledBatches.get(binding);
-  if (!byNode) compiledBatches.set(binding, (byNode = new WeakMap()));
-  const node = info.fieldNodes[0];
-  let byVariables = byNode.get(node);
-  if (!byVariables) byNode.set(node, (byVariables = new Map()));
-  const variables = JSON.stringify(info.variableValues);
-  let batch = byVariables.get(variables);
-  if (!batch) {
+  return memoPlan(binding, info, () => {
     const { target, field } = binding;
     const plan = planList(target, info.fieldNodes.map((n) => n.selectionSet), field.many ? args : {}, planContextFromInfo(info, ctx.limits), `${binding.source.typeName}.${field.field}`);
     if (!field.many) {
       plan.limit = undefined;
       plan.orderBy = [];
     }
-    batch = compileBatch(plan, binding.targetColumns, field.many);
-    if (byVariables.size >= 64) byVariables.clear();
-    byVariables.set(variables, batch);
-  }
-  return batch;
+    return compileBatch(plan, binding.targetColumns, field.many);
+  });
 }
 
 /**

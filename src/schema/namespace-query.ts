@@ -8,6 +8,7 @@ import {
   encodeCursor,
   planByPk,
   planConnection,
+  memoPlan,
   planContextFromInfo,
   planList,
   type ConnectionArgs,
@@ -17,7 +18,6 @@ import {
 import type { TableModel } from '../naming/index.js';
 import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { cachedPlan } from './plan-cache.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
 
 export function planContext(info: GraphQLResolveInfo, ctx: GatewayContext): PlanContext {
@@ -28,19 +28,19 @@ const selections = (info: GraphQLResolveInfo) => info.fieldNodes.map((n) => n.se
 
 /** Root list: the whole nested same-database selection is ONE statement. */
 async function resolveList(table: TableModel, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const query = cachedPlan(info, () => compileList(planList(table, selections(info), args, planContext(info, ctx), table.ops.list)));
+  const query = memoPlan(info.schema, info, () => compileList(planList(table, selections(info), args, planContext(info, ctx), table.ops.list)));
   const rows = await ctx.read(table.database, query);
   return rows[0].data;
 }
 
 async function resolveByPk(table: TableModel, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const query = cachedPlan(info, () => compileByPk(planByPk(table, info.fieldNodes, args, planContext(info, ctx))));
+  const query = memoPlan(info.schema, info, () => compileByPk(planByPk(table, info.fieldNodes, args, planContext(info, ctx))));
   const rows = await ctx.read(table.database, query);
   return rows[0]?.data ?? null;
 }
 
 async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) {
-  const { plan, query } = cachedPlan(info, () => {
+  const { plan, query } = memoPlan(info.schema, info, () => {
     const plan = planConnection(table, info.fieldNodes, args, planContext(info, ctx));
     return { plan, query: compileConnection(plan) };
   });
