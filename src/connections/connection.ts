@@ -178,8 +178,19 @@ export class Connection {
     return { name, text: sql, values: params as unknown[] };
   }
 
+  /**
+   * The breaker: once a probe has found the database DOWN, statements fail at once instead of
+   * each waiting out the connect timeout; the periodic probe closes it again.
+   */
+  private assertUsable(): void {
+    if (this.status === 'DOWN' && this.lastProbeAt) {
+      throw new GatewayError('DB_UNAVAILABLE', this.error ?? `[connections:${this.name}] down`, { database: this.name, hint: this.hint ?? undefined });
+    }
+  }
+
   /** One statement outside a transaction. Unreachable databases give DB_UNAVAILABLE. */
   async query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
+    this.assertUsable();
     try {
       return await this.pool.query<R>(this.statement(sql, params));
     } catch (error) {
@@ -192,6 +203,7 @@ export class Connection {
    * With `session`, SET LOCAL ROLE and request.jwt.claims are applied first.
    */
   async transaction<T>(fn: (client: TransactionClient) => Promise<T>, session?: SessionSettings): Promise<T> {
+    this.assertUsable();
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();

@@ -1,5 +1,4 @@
 import type { PageLimits } from '../compile/index.js';
-import { GatewayError } from '../errors/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
@@ -33,18 +32,6 @@ export interface ContextDeps {
   onStatement?: (database: string) => void;
 }
 
-function usable(connection: Connection): Connection {
-  // NOTE: a DOWN database fails fast instead of every request waiting out the connect timeout;
-  // the periodic probe brings it back.
-  if (connection.status === 'DOWN' && connection.lastProbeAt) {
-    throw new GatewayError('DB_UNAVAILABLE', connection.error ?? `[connections:${connection.name}] down`, {
-      database: connection.name,
-      hint: connection.hint ?? undefined,
-    });
-  }
-  return connection;
-}
-
 /** Builds the per-request GatewayContext: identity, statement runners with RLS, fresh caches. */
 export function createContextFactory(deps: ContextDeps) {
   return async (initial: InitialContext): Promise<GatewayContext> => {
@@ -62,7 +49,7 @@ export function createContextFactory(deps: ContextDeps) {
       admin: deps.admin,
       cache: new Map(),
       async read(database, query) {
-        const connection = usable(deps.registry.require(database));
+        const connection = deps.registry.require(database);
         deps.onStatement?.(database);
         const rls = await session(connection);
         try {
@@ -73,7 +60,7 @@ export function createContextFactory(deps: ContextDeps) {
         }
       },
       async write(database, fn) {
-        const connection = usable(deps.registry.require(database));
+        const connection = deps.registry.require(database);
         const rls = await session(connection);
         return connection.transaction((client) =>
           fn(async (query) => {
