@@ -1,10 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/index.js';
-import { GatewayError } from '../../src/errors/index.js';
 import { executeDDL } from '../../src/ops/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { connectionTo, publicTables } from './ops-helpers.js';
+import { connectionTo, publicTables, rejection } from './ops-helpers.js';
 
 let db: TestDatabase;
 let conn: Connection;
@@ -17,15 +16,6 @@ afterAll(async () => {
   await conn.close();
   await db.drop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 describe('executeDDL', () => {
   it('runs a script, counting its statements and returning the server notices', async () => {

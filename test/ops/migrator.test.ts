@@ -4,7 +4,7 @@ import type { Connection } from '../../src/connections/index.js';
 import { GatewayError } from '../../src/errors/index.js';
 import { MIGRATION_LOCK_KEY, migrate, migrationStatus, type MigrationStepEvent } from '../../src/ops/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { appliedNames, connectionTo, publicTables, sqlMigration, writeMigrations } from './ops-helpers.js';
+import { appliedNames, connectionTo, publicTables, rejection, sqlMigration, writeMigrations } from './ops-helpers.js';
 
 const GOOD = {
   '1700000000001_create_a.sql': sqlMigration('CREATE TABLE a (id int PRIMARY KEY);', 'DROP TABLE a;'),
@@ -22,15 +22,6 @@ async function setup(files: Record<string, string>, entry: Record<string, unknow
   const conn = connectionTo(db, { migrationsDir: await writeMigrations(files), ...entry });
   cleanup.push(() => db.drop(), () => conn.close());
   return { db, conn };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 describe('migration status', () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { databaseSchema, resolveDatabase } from '../../src/config/index.js';
 import { Connection } from '../../src/connections/index.js';
+import { GatewayError } from '../../src/errors/index.js';
+import { expect } from 'vitest';
 import type { TestDatabase } from '../helpers/databases.js';
 
 /** A Connection to a test database; `entry` overrides config fields (readOnly, mode, migrationsDir…). */
@@ -33,4 +35,14 @@ export async function appliedNames(db: TestDatabase): Promise<string[]> {
   const [{ exists }] = await db.sql<{ exists: boolean }>("SELECT to_regclass('public.pgmigrations') IS NOT NULL AS exists");
   if (!exists) return [];
   return (await db.sql<{ name: string }>('SELECT name FROM pgmigrations ORDER BY run_on, id')).map((r) => r.name);
+}
+
+/** The GatewayError a promise rejects with (fails the test if it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  return error as GatewayError;
 }
