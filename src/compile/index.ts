@@ -1,4 +1,5 @@
 export type { Condition, ComparisonOp, OrderTerm, FieldPlan, SelectPlan, ConnectionPlan, RemoteFieldPlan } from './plan.js';
+export { remoteKeyAlias } from './plan.js';
 export { collectFields } from './collect-fields.js';
 export type { OperationInput } from './collect-fields.js';
 export { planFields, planList, planByPk, planConnection, planContextFromInfo } from './plan-selection.js';

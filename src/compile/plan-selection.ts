@@ -4,7 +4,7 @@ import type { TableModel } from '../naming/index.js';
 import { collectFields, subSelections, type OperationInput } from './collect-fields.js';
 import { decodeCursor } from './cursor.js';
 import { conditionFromWhere, defaultOrder, orderFromArgs } from './filters.js';
-import type { Condition, ConnectionPlan, FieldPlan, OrderTerm, SelectPlan } from './plan.js';
+import { remoteKeyAlias, type Condition, type ConnectionPlan, type FieldPlan, type OrderTerm, type SelectPlan } from './plan.js';
 
 export interface PageLimits {
   defaultLimit: number;
@@ -59,7 +59,7 @@ export function planFields(table: TableModel, sets: readonly (SelectionSetNode |
       continue;
     }
     if (model.kind === 'remote') {
-      fields.push({ kind: 'remote', alias, keyAlias: `__key_${alias}`, columns: model.columns });
+      fields.push({ kind: 'remote', alias, keyAlias: remoteKeyAlias(alias), columns: model.columns });
       continue;
     }
     const args = model.many ? (getArgumentValues(type.getFields()[name], nodes[0], ctx.variables) as ListArgs) : {};

@@ -17,6 +17,9 @@ export interface OrderTerm {
   nullsFirst: boolean;
 }
 
+/** Json key under which a row carries the key values of its cross-database field `alias`. */
+export const remoteKeyAlias = (alias: string): string => `__key_${alias}`;
+
 /** A cross-database field: the parent must carry its key columns; federation resolves it. */
 export interface RemoteFieldPlan {
   kind: 'remote';

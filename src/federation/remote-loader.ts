@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { batchStatement, compileBatch, memoPlan, planContextFromInfo, planList, type BatchQuery, type CompiledQuery, type ListArgs, type PageLimits } from '../compile/index.js';
+import { batchStatement, compileBatch, memoPlan, planContextFromInfo, planList, remoteKeyAlias, type BatchQuery, type CompiledQuery, type ListArgs, type PageLimits } from '../compile/index.js';
 import type { RemoteBinding } from './bind-relationships.js';
 
 /** What a remote field needs from the request context (structurally the gateway's context). */
@@ -29,14 +29,13 @@ function batchFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContext
  * One DataLoader per request, relationship and field node: all parents at that place in the
  * response share it, so the relationship costs one statement per level of nesting.
  */
-function loaderFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): DataLoader<Key, unknown, string> {
+function loaderFor(binding: RemoteBinding, empty: unknown, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): DataLoader<Key, unknown, string> {
   let loaders = ctx.cache.get(binding) as Loaders | undefined;
   if (!loaders) ctx.cache.set(binding, (loaders = new WeakMap()));
   const node = info.fieldNodes[0];
   let loader = loaders.get(node);
   if (loader) return loader;
   const batch = batchFor(binding, args, ctx, info);
-  const empty = binding.field.many ? [] : null;
   loader = new DataLoader<Key, unknown, string>(
     async (keys) => {
       const [{ data }] = await ctx.read(binding.target.database, batchStatement(batch, keys));
@@ -50,13 +49,13 @@ function loaderFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContex
 
 /**
  * Resolver of a cross-database field: the parent row carries the key values (as text) under
- * `__key_<alias>`; all parents at the same place are batched into ONE statement on the target.
+ * remoteKeyAlias(alias); all parents at the same place are batched into ONE statement on the target.
  */
 export function resolveRemote(binding: RemoteBinding) {
   const empty = binding.field.many ? [] : null;
   return (parent: Record<string, unknown>, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): Promise<unknown> | unknown => {
-    const key = parent[`__key_${info.path.key}`] as (string | null)[] | undefined;
+    const key = parent[remoteKeyAlias(info.path.key as string)] as (string | null)[] | undefined;
     if (!key || key.includes(null)) return empty;
-    return loaderFor(binding, args, ctx, info).load(key as string[]);
+    return loaderFor(binding, empty, args, ctx, info).load(key as string[]);
   };
 }
