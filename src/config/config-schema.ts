@@ -141,9 +141,27 @@ export const configSchema = z
         maxTokens: z.number().int().min(1).default(5000),
         /** graphql-armor cost estimate (objects ×, scalars +, depth weighted). */
         maxCost: z.number().int().min(1).default(20000),
+        /** Deepest bracket nesting of a document, and of arrays / objects in variables. */
+        maxNesting: z.number().int().min(4).max(500).default(64),
+        /** Parsed documents kept (with their validation, executors and compiled SQL), by count and by query text. */
+        documentCache: z
+          .object({ maxDocuments: z.number().int().min(1).default(1000), maxBytes: z.number().int().min(1024).default(4 * 1024 * 1024) })
+          .strict()
+          .default({ maxDocuments: 1000, maxBytes: 4 * 1024 * 1024 }),
       })
       .strict()
-      .default({ defaultLimit: 100, maxLimit: 1000, maxDepth: 10, maxAliases: 30, maxTokens: 5000, maxCost: 20000 }),
+      .default({
+        defaultLimit: 100,
+        maxLimit: 1000,
+        maxDepth: 10,
+        maxAliases: 30,
+        maxTokens: 5000,
+        maxCost: 20000,
+        maxNesting: 64,
+        documentCache: { maxDocuments: 1000, maxBytes: 4 * 1024 * 1024 },
+      }),
+    /** Serve GET /graphql (queries only, as GraphQL over HTTP allows); false refuses GET with 405. */
+    allowGet: z.boolean().default(true),
     /** How often every database is probed (ms). */
     probeIntervalMs: z.number().int().min(100).default(5_000),
     /** Serve GraphiQL and allow introspection. */

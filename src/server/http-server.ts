@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -6,6 +7,7 @@ import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
+import { checkParamsNesting } from './use-request-limits.js';
 
 export interface HttpServer {
   server: Server;
@@ -22,6 +24,7 @@ export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
+  maxNesting: number,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -43,6 +46,12 @@ export function createHttpServer(
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
+        // NOTE: errors returned here reach the client as an `error` message; thrown ones would close the socket.
+        try {
+          checkParamsNesting(payload, maxNesting);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -50,10 +59,16 @@ export function createHttpServer(
           params: payload,
           connectionParams: ctx.connectionParams,
         });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error))];
+        }
         const args = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },

@@ -10,7 +10,9 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
+import { createDocumentCaches } from './document-cache.js';
 import { useJit } from './use-jit.js';
+import { useRequestLimits } from './use-request-limits.js';
 import { useSchemaSwap } from './use-schema-swap.js';
 
 /**
@@ -26,6 +28,7 @@ export function createGatewayYoga(
   const { limits } = config;
   const plugins: Plugin[] = [
     useSchemaSwap(schemas),
+    useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     // PERF: graphql-js subscribe (no incremental delivery is offered); queries and mutations run JIT-compiled.
     { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) } as Plugin,
     useJit(),
@@ -37,6 +40,7 @@ export function createGatewayYoga(
   if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
   return createYoga<Record<string, unknown>, GatewayContext>({
     plugins,
+    parserAndValidationCache: createDocumentCaches(limits.documentCache),
     context: (initial) => context(initial as InitialContext),
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql && config.introspection ? { subscriptionsProtocol: 'WS' } : false,
