@@ -14,19 +14,22 @@ export function conditionFromWhere(table: TableModel, where: Record<string, unkn
   const items: Condition[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
+    if (value === null) {
+      throw new GatewayError('BAD_USER_INPUT', `where.${key} is null, which is not a condition`, {
+        database: table.database,
+        hint: `leave ${key} out${key === 'and' || key === 'or' || key === 'not' || table.fields.get(key)?.kind === 'relation' ? '' : `, or use { ${key}: { isNull: true } } to match NULL`}`,
+      });
+    }
     if (key === 'and' || key === 'or') {
-      if (value === null) continue;
       const parts = (value as Record<string, unknown>[]).map((w) => conditionFromWhere(table, w) ?? TRUE);
       items.push({ op: key, items: parts });
     } else if (key === 'not') {
-      if (value === null) continue;
       items.push({ op: 'not', item: conditionFromWhere(table, value as Record<string, unknown>) ?? TRUE });
     } else {
       const field = table.fields.get(key);
       if (!field || field.kind === 'remote') {
         throw new GatewayError('BAD_USER_INPUT', `where: ${table.typeName} has no filterable field "${key}"`, { database: table.database });
       }
-      if (value === null) continue;
       if (field.kind === 'relation') {
         items.push({ op: 'exists', relation: field, where: conditionFromWhere(field.target, value as Record<string, unknown>) ?? TRUE });
         continue;
@@ -34,22 +37,26 @@ export function conditionFromWhere(table: TableModel, where: Record<string, unkn
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new GatewayError('BAD_USER_INPUT', `where.${key}: expected an object of comparisons such as { eq: … }`, { database: table.database });
       }
+      const before = items.length;
       for (const [cmp, operand] of Object.entries(value as Record<string, unknown>)) {
         if (operand === undefined) continue;
         if (cmp !== 'isNull' && !COMPARISONS.has(cmp)) {
           throw new GatewayError('BAD_USER_INPUT', `where.${key}: unknown comparison "${cmp}"`, { database: table.database, hint: `use one of ${[...COMPARISONS].join(', ')}, isNull` });
         }
-        if (cmp === 'isNull') {
-          if (operand !== null) items.push({ op: 'isNull', column: field, isNull: operand as boolean });
-        } else if (COMPARISONS.has(cmp)) {
-          if (operand === null) {
-            throw new GatewayError('BAD_USER_INPUT', `where.${key}.${cmp}: null is not a value to compare with`, {
-              database: table.database,
-              hint: `use { ${key}: { isNull: true } }`,
-            });
-          }
-          items.push({ op: 'cmp', column: field, cmp: cmp as ComparisonOp, value: operand });
+        if (operand === null) {
+          throw new GatewayError('BAD_USER_INPUT', `where.${key}.${cmp}: null is not a value to compare with`, {
+            database: table.database,
+            hint: cmp === 'isNull' ? 'isNull takes true or false' : `use { ${key}: { isNull: true } }`,
+          });
         }
+        items.push(cmp === 'isNull' ? { op: 'isNull', column: field, isNull: operand as boolean } : { op: 'cmp', column: field, cmp: cmp as ComparisonOp, value: operand });
+      }
+      // SECURITY: `{ email: {} }` (or one whose operands were all dropped) must not read as "no condition".
+      if (items.length === before) {
+        throw new GatewayError('BAD_USER_INPUT', `where.${key} has no comparison`, {
+          database: table.database,
+          hint: `name one of ${[...COMPARISONS].join(', ')}, isNull, or leave ${key} out`,
+        });
       }
     }
   }
@@ -59,6 +66,14 @@ export function conditionFromWhere(table: TableModel, where: Record<string, unkn
 
 /** An always-true condition (an empty `and`). */
 const TRUE: Condition = { op: 'and', items: [] };
+
+/** True when `condition` holds for every row whatever its values (none, or `and`s of nothing). */
+export function matchesEveryRow(condition: Condition | undefined): boolean {
+  if (!condition) return true;
+  if (condition.op === 'and') return condition.items.every(matchesEveryRow);
+  if (condition.op === 'or') return condition.items.some(matchesEveryRow);
+  return false;
+}
 
 const DIRECTIONS: Record<string, { descending: boolean; nullsFirst: boolean }> = {
   ASC: { descending: false, nullsFirst: false },

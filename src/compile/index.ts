@@ -4,7 +4,7 @@ export { collectFields } from './collect-fields.js';
 export type { OperationInput } from './collect-fields.js';
 export { planFields, planList, planByPk, planConnection, planContextFromInfo } from './plan-selection.js';
 export type { PlanContext, PageLimits, ListArgs, ConnectionArgs } from './plan-selection.js';
-export { conditionFromWhere, orderFromArgs } from './filters.js';
+export { conditionFromWhere, matchesEveryRow, orderFromArgs } from './filters.js';
 export { compileList, compileByPk, compileCount, compileConnection, compiler, Aliases, selectRows, jsonArray, conditionSql } from './compile-select.js';
 export type { CompiledQuery } from './compile-select.js';
 export { compileInsert, compileUpdate, compileDelete } from './compile-mutation.js';

@@ -1,16 +1,18 @@
-import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, Kind, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import {
   collectFields,
   compileDelete,
   compileInsert,
   compileUpdate,
   conditionFromWhere,
+  matchesEveryRow,
   planFields,
   type CompiledQuery,
   type Condition,
   type OnConflict,
   type SelectPlan,
 } from '../compile/index.js';
+import { GatewayError } from '../errors/index.js';
 import type { TableModel } from '../naming/index.js';
 import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
@@ -29,7 +31,24 @@ function pkCondition(table: TableModel, args: Row): Condition {
   return { op: 'and', items: table.primaryKey.map((column) => ({ op: 'cmp' as const, column, cmp: 'eq' as const, value: args[column.field] })) };
 }
 
-function compileOne(op: MutationField, args: Row, returning: SelectPlan): CompiledQuery {
+/**
+ * SECURITY: the `where` of updateT / deleteT as a condition, refused when it would touch every
+ * row (none, or only empty `and`s) unless the document itself says `where: {}`: a variable
+ * that arrives empty or a filter whose parts were all dropped never means "all rows".
+ */
+function mutationWhere(op: MutationField, args: Row, node: FieldNode): Condition | undefined {
+  const condition = conditionFromWhere(op.table, args.where);
+  if (!matchesEveryRow(condition)) return condition;
+  const literal = node.arguments?.find((a) => a.name.value === 'where')?.value;
+  if (literal?.kind === Kind.OBJECT && literal.fields.length === 0) return undefined;
+  const name = op.table.ops[op.operation as 'update' | 'delete'];
+  throw new GatewayError('BAD_USER_INPUT', `${name}: where matches every row`, {
+    database: op.table.database,
+    hint: `to ${op.operation} all rows, write where: {} in the document itself; otherwise give where a condition`,
+  });
+}
+
+function compileOne(op: MutationField, args: Row, returning: SelectPlan, node: FieldNode): CompiledQuery {
   const { table } = op;
   switch (op.operation) {
     case 'insert': {
@@ -38,9 +57,9 @@ function compileOne(op: MutationField, args: Row, returning: SelectPlan): Compil
       return compileInsert(returning, args.objects, onConflict);
     }
     case 'update':
-      return compileUpdate(returning, conditionFromWhere(table, args.where), args.set);
+      return compileUpdate(returning, mutationWhere(op, args, node), args.set);
     case 'delete':
-      return compileDelete(returning, conditionFromWhere(table, args.where));
+      return compileDelete(returning, mutationWhere(op, args, node));
     case 'updateByPk':
       return compileUpdate(returning, pkCondition(table, args), args.set);
     case 'deleteByPk':
@@ -66,7 +85,7 @@ async function runMutations(database: string, fields: Map<string, MutationField>
       try {
         const args = getArgumentValues(type.getFields()[step.name], step.node, plan.variables) as Row;
         const returning: SelectPlan = { table: step.op.table, fields: planFields(step.op.table, [step.node.selectionSet], plan), orderBy: [] };
-        const rows = await run(compileOne(step.op, args, returning));
+        const rows = await run(compileOne(step.op, args, returning, step.node));
         const data = rows[0].data as Row[];
         result[step.alias] = step.op.operation.endsWith('ByPk') ? (data[0] ?? null) : data;
       } catch (error) {

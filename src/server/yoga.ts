@@ -12,6 +12,7 @@ import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
 import { createDocumentCaches } from './document-cache.js';
 import { useJit } from './use-jit.js';
+import { useProvidedVariables } from './use-provided-variables.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { useSchemaSwap } from './use-schema-swap.js';
 
@@ -31,6 +32,7 @@ export function createGatewayYoga(
     useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     // PERF: graphql-js subscribe (no incremental delivery is offered); queries and mutations run JIT-compiled.
     { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) } as Plugin,
+    useProvidedVariables(),
     useJit(),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,

@@ -5,6 +5,7 @@ import {
   compileCount,
   compileList,
   conditionFromWhere,
+  matchesEveryRow,
   orderFromArgs,
   type FieldPlan,
   type SelectPlan,
@@ -64,17 +65,32 @@ describe('compileList', () => {
     });
   });
 
-  it('makes an empty and true, an empty or false, and ignores absent and null filters', () => {
+  it('makes an empty and true, an empty or false, and ignores absent filters', () => {
     const sqlOf = (where: Record<string, unknown>) => {
       const condition = conditionFromWhere(authors, where);
       return compileCount({ table: authors, fields: [], where: condition, orderBy: [] }).sql;
     };
     expect(sqlOf({ and: [] })).toBe(`select count(*)::int as count from "public"."authors" as "t0" where true`);
     expect(sqlOf({ or: [] })).toBe(`select count(*)::int as count from "public"."authors" as "t0" where false`);
-    expect(sqlOf({ name: null, id: undefined, not: null, and: null, posts: null })).toBe(`select count(*)::int as count from "public"."authors" as "t0"`);
+    expect(sqlOf({ id: undefined })).toBe(`select count(*)::int as count from "public"."authors" as "t0"`);
     expect(sqlOf({ posts: {} })).toBe(
       `select count(*)::int as count from "public"."authors" as "t0" where exists (select 1 from "public"."posts" as "t1" where "t1"."author_id" = "t0"."id" and true)`,
     );
+  });
+
+  it('refuses null filters and empty comparisons instead of dropping them (no silent "all rows")', () => {
+    for (const where of [{ name: null }, { not: null }, { and: null }, { posts: null }, { name: {} }, { name: { eq: undefined } }, { name: { isNull: null } }]) {
+      expect(() => conditionFromWhere(authors, where), JSON.stringify(where)).toThrow(/is null|no comparison|null is not a value/);
+    }
+  });
+
+  it('tells a condition that matches every row from one that does not', () => {
+    expect(matchesEveryRow(conditionFromWhere(authors, {}))).toBe(true);
+    expect(matchesEveryRow(conditionFromWhere(authors, { and: [{}, { and: [] }] }))).toBe(true);
+    expect(matchesEveryRow(conditionFromWhere(authors, { or: [{ name: { eq: 'a' } }, {}] }))).toBe(true);
+    expect(matchesEveryRow(conditionFromWhere(authors, { or: [] }))).toBe(false);
+    expect(matchesEveryRow(conditionFromWhere(authors, { name: { eq: 'a' } }))).toBe(false);
+    expect(matchesEveryRow(conditionFromWhere(authors, { posts: {} }))).toBe(false);
   });
 
   it('compiles a nested one-to-many and many-to-one selection into one statement of json subqueries', () => {
