@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { corsSchema } from './cors-schema.js';
 
 /** Registered database names become GraphQL field names, so they follow GraphQL's name rule (lower-case first letter). */
 export const DATABASE_NAME = /^[a-z][A-Za-z0-9_]{0,62}$/;
@@ -152,6 +153,8 @@ export const configSchema = z
     auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases' }),
     /** Mask unexpected errors (always on) and hide GraphiQL/introspection when false. */
     introspection: z.boolean().default(true),
+    /** Browser origins allowed besides the gateway's own pages (see cors-schema.ts). */
+    cors: corsSchema.default({ origins: [] }),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -168,3 +171,4 @@ export type DatabaseEntry = z.output<typeof databaseSchema>;
 export type RelationshipConfig = z.output<typeof relationshipSchema>;
 export type RlsConfig = z.output<typeof rlsSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
+export type CorsConfig = z.output<typeof corsSchema>;
