@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { SignJWT, type JWTPayload } from 'jose';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -139,5 +141,14 @@ describe('databases claim', () => {
     const elsewhere = await gw.graphql(insert('other', 'by-token-elsewhere'), undefined, { authorization: `Bearer ${jwt}` });
     expect(elsewhere.body.errors![0].extensions?.code).toBe('FORBIDDEN');
     expect(await bodies(other)).toEqual([]);
+  });
+});
+
+describe('the README', () => {
+  it('has a Security model example for cors and token options that validates', () => {
+    const block = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('maxTokenAgeSeconds'));
+    const config = parseConfig(parseYaml(block!), { SWITCHYARD_JWT_SECRET: SECRET });
+    expect(config.cors.origins).toEqual(['https://dash.example.com']);
+    expect(config.auth).toMatchObject({ issuer: 'https://auth.example.com', audience: 'switchyard', maxTokenAgeSeconds: 3600 });
   });
 });
