@@ -106,7 +106,12 @@ describe('the demo connects through a role that is not a superuser', () => {
 describe('a demo made before the role existed', () => {
   it('on the next start its databases and the superuser tables in them become the role\'s, so DDL on them works', async () => {
     // The state of an older install: databases and tables owned by the superuser.
-    await asSuperuser('app', `CREATE TABLE legacy (id int PRIMARY KEY); CREATE TYPE legacy_mood AS ENUM ('ok')`);
+    await asSuperuser(
+      'app',
+      `CREATE TABLE legacy (id int PRIMARY KEY); CREATE TYPE legacy_mood AS ENUM ('ok');
+       CREATE SCHEMA legacy_s; CREATE TABLE legacy_s.counter (id serial PRIMARY KEY); CREATE SEQUENCE legacy_s.free_seq;
+       CREATE FUNCTION legacy_s.answer() RETURNS int LANGUAGE sql AS 'SELECT 42'`,
+    );
     await asSuperuser('postgres', 'ALTER DATABASE app OWNER TO postgres');
     await stopDemoGateway();
     await startDemoGateway();
@@ -116,12 +121,21 @@ describe('a demo made before the role existed', () => {
       `SELECT 'database' AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'app'
        UNION ALL SELECT 'legacy', pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'legacy'
        UNION ALL SELECT 'legacy_mood', pg_get_userbyid(typowner) FROM pg_type WHERE typname = 'legacy_mood'
+       UNION ALL SELECT 'legacy_s', pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'legacy_s'
+       UNION ALL SELECT 'legacy_s.' || relname, pg_get_userbyid(relowner) FROM pg_class
+                 WHERE relnamespace = 'legacy_s'::regnamespace AND relkind IN ('r', 'S')
+       UNION ALL SELECT 'legacy_s.answer()', pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'answer'
        ORDER BY 1`,
     );
     expect(owners).toEqual([
       { name: 'database', owner: DEMO_ROLE },
       { name: 'legacy', owner: DEMO_ROLE },
       { name: 'legacy_mood', owner: DEMO_ROLE },
+      { name: 'legacy_s', owner: DEMO_ROLE },
+      { name: 'legacy_s.answer()', owner: DEMO_ROLE },
+      { name: 'legacy_s.counter', owner: DEMO_ROLE },
+      { name: 'legacy_s.counter_id_seq', owner: DEMO_ROLE },
+      { name: 'legacy_s.free_seq', owner: DEMO_ROLE },
     ]);
     expect((await ddl('app', 'ALTER TABLE legacy ADD COLUMN mood legacy_mood')).errors).toBeUndefined();
   }, 120_000);
