@@ -16,8 +16,8 @@ export interface HttpServer {
 
 /**
  * One node:http server for GraphQL over HTTP (yoga), GraphQL over WebSocket (graphql-ws, same
- * path and port, Origin checked like HTTP's, through `yoga.getEnveloped` so auth and context match HTTP), GET /health and
- * GET /metrics (Prometheus).
+ * path and port, through `yoga.getEnveloped` so auth and context match HTTP; upgrades pass the
+ * same origin rule as HTTP), GET /health and GET /metrics (Prometheus).
  */
 export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
