@@ -38,20 +38,32 @@ export interface DemoOptions {
   migrationsRoot?: string;
 }
 
+/**
+ * The role the demo gateway connects as: it owns the demo and control databases, so DDL and
+ * migrations work, but it is no superuser. SECURITY: `executeDDL` runs arbitrary SQL, and as a
+ * superuser `COPY … TO PROGRAM` would run shell commands on the host.
+ */
+export const DEMO_ROLE = 'switchyard';
+
 interface DemoState {
+  /** The cluster superuser's password: used only to create the role and the databases. */
   password: string;
+  /** DEMO_ROLE's password (added on first start after an upgrade). */
+  rolePassword?: string;
   pgPort: number;
   secretKey: string;
 }
 
-function loadState(dir: string, pgPort?: number): DemoState {
+function loadState(dir: string, pgPort?: number): DemoState & { rolePassword: string } {
   const file = path.join(dir, 'demo.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoState;
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoState) : undefined;
+  if (stored?.rolePassword) return stored as DemoState & { rolePassword: string };
   mkdirSync(dir, { recursive: true });
-  const state: DemoState = {
-    password: randomBytes(12).toString('base64url'),
-    pgPort: pgPort ?? 54329,
-    secretKey: randomBytes(32).toString('base64'),
+  const state = {
+    password: stored?.password ?? randomBytes(12).toString('base64url'),
+    rolePassword: randomBytes(12).toString('base64url'),
+    pgPort: stored?.pgPort ?? pgPort ?? 54329,
+    secretKey: stored?.secretKey ?? randomBytes(32).toString('base64'),
   };
   // SECURITY: the demo's own generated secrets, kept out of git (.switchyard/ is ignored) and readable by the owner only.
   writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -70,7 +82,8 @@ export async function migrateDatabase(config: GatewayConfig['databases'][number]
 
 /**
  * Zero-config start: an embedded PostgreSQL under `.switchyard/`, the control database and
- * the demo databases created and migrated. Returns the config to serve them.
+ * the demo databases created (owned by {@link DEMO_ROLE}) and migrated. Returns the config to
+ * serve them; every URL in it logs in as DEMO_ROLE, never as the superuser.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<{ config: GatewayConfig; cluster: EmbeddedCluster; secretKey: Buffer }> {
   const stateDir = path.resolve(options.stateDir ?? '.switchyard');
@@ -82,17 +95,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ config: Ga
     persistent: options.persistent ?? true,
   });
   const migrationsRoot = options.migrationsRoot ?? path.resolve('migrations');
-  await Promise.all(['switchyard_control', ...DEMO_DATABASES.map((d) => d.name)].map((name) => cluster.ensureDatabase(name)));
+  const login = { user: DEMO_ROLE, password: state.rolePassword };
+  await cluster.ensureLoginRole(login);
+  await Promise.all(['switchyard_control', ...DEMO_DATABASES.map((d) => d.name)].map((name) => cluster.ensureDatabase(name, DEMO_ROLE)));
   const config = parseConfig(
     {
       port: options.port ?? 4000,
       databases: DEMO_DATABASES.map((d) => ({
         name: d.name,
         purpose: d.purpose,
-        url: cluster.url(d.name),
+        url: cluster.url(d.name, login),
         migrationsDir: path.join(migrationsRoot, d.name),
       })),
-      control: { url: cluster.url('switchyard_control') },
+      control: { url: cluster.url('switchyard_control', login) },
       relationships: DEMO_RELATIONSHIPS,
     },
     {},

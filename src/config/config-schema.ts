@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { corsSchema } from './cors-schema.js';
 
 /** Registered database names become GraphQL field names, so they follow GraphQL's name rule (lower-case first letter). */
 export const DATABASE_NAME = /^[a-z][A-Za-z0-9_]{0,62}$/;
@@ -105,6 +106,9 @@ export const relationshipSchema = z
   .strict()
   .refine((r) => r.from.columns.length === r.to.columns.length, { message: 'from.columns and to.columns differ in length' });
 
+/** One day: long enough for a CI job's token, short enough that a leaked one soon dies. */
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
+
 export const authSchema = z
   .object({
     /** A bootstrap API key with the admin role (use `${ENV}`); more keys are made with createApiKey. */
@@ -119,6 +123,15 @@ export const authSchema = z
     databasesClaim: z.string().default('switchyard_databases'),
     /** Role of requests without credentials; none (refused) unless set. */
     anonymousRole: z.enum(['admin', 'writer', 'reader']).optional(),
+    /** Required `iss` of gateway JWTs (one or any of a list); unchecked when unset. */
+    issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Required `aud` of gateway JWTs (one or any of a list); unchecked when unset. */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /**
+     * Longest a gateway JWT may live (seconds, default 86400): refused when its `exp` is further
+     * ahead or its `iat` further back. Every gateway JWT must carry `exp`.
+     */
+    maxTokenAgeSeconds: z.number().int().min(1).default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
   })
   .strict();
 
@@ -167,9 +180,11 @@ export const configSchema = z
     /** Serve GraphiQL and allow introspection. */
     graphiql: z.boolean().default(true),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases' }),
+    auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases', maxTokenAgeSeconds: DEFAULT_MAX_TOKEN_AGE_SECONDS }),
     /** Mask unexpected errors (always on) and hide GraphiQL/introspection when false. */
     introspection: z.boolean().default(true),
+    /** Browser origins allowed besides the gateway's own pages (see cors-schema.ts). */
+    cors: corsSchema.default({ origins: [] }),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -186,3 +201,4 @@ export type DatabaseEntry = z.output<typeof databaseSchema>;
 export type RelationshipConfig = z.output<typeof relationshipSchema>;
 export type RlsConfig = z.output<typeof rlsSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
+export type CorsConfig = z.output<typeof corsSchema>;

@@ -1,5 +1,5 @@
 export { configSchema, databaseSchema, relationshipSchema, DATABASE_NAME } from './config-schema.js';
-export type { RawConfig, ParsedConfig, DatabaseEntry, RelationshipConfig, RlsConfig, AuthConfig } from './config-schema.js';
+export type { RawConfig, ParsedConfig, DatabaseEntry, RelationshipConfig, RlsConfig, AuthConfig, CorsConfig } from './config-schema.js';
 export { parseConfig, loadConfigFile, resolveDatabase, expandEnv, ConfigError } from './resolve-config.js';
 export type { GatewayConfig, DatabaseConfig, ConnectionMode, SslMode } from './resolve-config.js';
 export { supabasePoolerEndpoint, supabasePoolerUrl, SUPABASE_POOLER_PORT } from './supabase.js';

@@ -16,11 +16,17 @@ export interface JwtVerifierOptions {
   audience?: string | string[];
   /** Leeway for `exp` / `nbf` in seconds (default 0). */
   clockToleranceSeconds?: number;
+  /**
+   * Longest a token may live, in seconds: refused when it expires further ahead than this, or (with
+   * `iat`) was issued longer ago. Unset: no bound beyond `exp` itself.
+   */
+  maxTokenAgeSeconds?: number;
 }
 
 export interface JwtVerifier {
   /**
-   * Checks signature, `exp`/`nbf` and the configured `iss`/`aud`; resolves to the claims.
+   * Checks signature, `exp` (required)/`nbf`, the maximum age and the configured `iss`/`aud`;
+   * resolves to the claims.
    * Throws GatewayError UNAUTHENTICATED saying what was wrong.
    * SECURITY: messages never contain the token.
    */
@@ -42,6 +48,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     issuer: options.issuer,
     audience: options.audience,
     clockTolerance: options.clockToleranceSeconds,
+    // SECURITY: a token without an expiry would be valid for ever once leaked.
+    requiredClaims: ['exp'],
     // SECURITY: HS256 only with a secret, so a token cannot pick a symmetric algorithm against a public key.
     algorithms: options.jwksUrl ? undefined : ['HS256'],
   };
@@ -49,7 +57,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     async verify(token: string): Promise<JwtClaims> {
       if (typeof token !== 'string' || token.length === 0) throw unauthenticated('no token given');
       try {
-        return (await jwtVerify(token, getKey, verifyOptions)).payload;
+        const { payload } = await jwtVerify(token, getKey, verifyOptions);
+        if (options.maxTokenAgeSeconds !== undefined) checkAge(payload, options.maxTokenAgeSeconds, options.clockToleranceSeconds ?? 0);
+        return payload;
       } catch (error) {
         throw translate(error);
       }
@@ -77,6 +87,18 @@ function keyResolver(options: JwtVerifierOptions): JWTVerifyGetKey {
   };
 }
 
+/** Refuses tokens that live longer than `max` seconds, whether or not they carry `iat`. */
+function checkAge(payload: JWTPayload, max: number, tolerance: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const hint = `issue tokens that expire within ${max} s, or raise auth.maxTokenAgeSeconds`;
+  if (payload.exp! - now > max + tolerance) {
+    throw new GatewayError('UNAUTHENTICATED', `[jwt] token expires more than ${max} s from now (auth.maxTokenAgeSeconds)`, { hint });
+  }
+  if (typeof payload.iat === 'number' && now - payload.iat > max + tolerance) {
+    throw new GatewayError('UNAUTHENTICATED', `[jwt] token was issued more than ${max} s ago (auth.maxTokenAgeSeconds)`, { hint });
+  }
+}
+
 function unauthenticated(reason: string, cause?: unknown): GatewayError {
   return new GatewayError('UNAUTHENTICATED', `[jwt] ${reason}`, {
     hint: 'send a valid token in the Authorization header: Bearer <jwt>',
@@ -90,6 +112,7 @@ function translate(error: unknown): GatewayError {
   if (error instanceof errors.JWTExpired) return unauthenticated('token has expired', error);
   if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('token signature is invalid', error);
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'exp' && error.reason === 'missing') return unauthenticated('token has no "exp" claim; tokens must expire', error);
     return unauthenticated(`token claim "${error.claim}" is not valid (${error.reason})`, error);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated('token is signed with an algorithm that is not accepted', error);

@@ -1,2 +1,2 @@
 export { startEmbeddedCluster, freePort } from './embedded-cluster.js';
-export type { EmbeddedCluster, EmbeddedClusterOptions } from './embedded-cluster.js';
+export type { EmbeddedCluster, EmbeddedClusterOptions, Login } from './embedded-cluster.js';

@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 export interface GatewayErrorOptions {
   /** Registered database the error concerns. */

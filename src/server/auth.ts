@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthConfig } from '../config/index.js';
 import type { Connection, SessionSettings } from '../connections/index.js';
-import { API_KEY_PREFIX, createJwtVerifier, type ControlStore, type JwtVerifier } from '../control/index.js';
+import { API_KEY_PREFIX, createJwtVerifier, type ControlStore, type JwtClaims, type JwtVerifier } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { Identity, Role } from '../schema/index.js';
 
@@ -26,7 +26,10 @@ export function createAuthenticator(options: AuthenticatorOptions) {
   const { auth } = options;
   const anonymous: Identity = options.anonymous ?? { name: 'anonymous', role: auth.anonymousRole ?? null };
   const adminKey = auth.adminApiKey ? digest(auth.adminApiKey) : undefined;
-  const jwt: JwtVerifier | undefined = auth.jwtSecret || auth.jwksUrl ? createJwtVerifier({ secret: auth.jwtSecret, jwksUrl: auth.jwksUrl }) : undefined;
+  const jwt: JwtVerifier | undefined =
+    auth.jwtSecret || auth.jwksUrl
+      ? createJwtVerifier({ secret: auth.jwtSecret, jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience, maxTokenAgeSeconds: auth.maxTokenAgeSeconds })
+      : undefined;
 
   return async (token: string | undefined): Promise<Identity> => {
     if (!token) return anonymous;
@@ -39,14 +42,31 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     }
     if (!jwt) return anonymous;
     const claims = await jwt.verify(token);
-    const role = claims[auth.roleClaim];
-    const databases = claims[auth.databasesClaim];
-    return {
-      name: String(claims.sub ?? 'jwt'),
-      role: ROLES.has(role as Role) ? (role as Role) : 'reader',
-      databases: Array.isArray(databases) ? databases.map(String) : undefined,
-    };
+    return { name: String(claims.sub ?? 'jwt'), role: roleOf(claims, auth.roleClaim), databases: databasesOf(claims, auth.databasesClaim) };
   };
+}
+
+function badClaim(message: string, hint: string): GatewayError {
+  return new GatewayError('UNAUTHENTICATED', `[jwt] ${message}`, { hint });
+}
+
+/** SECURITY: fail closed — a token without a known role gets none, never a default one. */
+function roleOf(claims: JwtClaims, claim: string): Role {
+  const role = claims[claim];
+  const hint = `the token's issuer must set "${claim}" to admin, writer or reader`;
+  if (role === undefined) throw badClaim(`token has no "${claim}" claim`, hint);
+  if (typeof role !== 'string' || !ROLES.has(role as Role)) throw badClaim(`token claim "${claim}" is not admin, writer or reader`, hint);
+  return role as Role;
+}
+
+/** Absent: every database. SECURITY: anything but a list of names is refused, not read as "all". */
+function databasesOf(claims: JwtClaims, claim: string): string[] | undefined {
+  if (!(claim in claims)) return undefined;
+  const databases = claims[claim];
+  if (!Array.isArray(databases) || !databases.every((d) => typeof d === 'string')) {
+    throw badClaim(`token claim "${claim}" is not a list of database names`, `write it as a JSON array, e.g. ["app"], or leave it out for every database`);
+  }
+  return databases;
 }
 
 /**

@@ -9,6 +9,7 @@ import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/in
 import { relationshipExtension, type GatewayContext, type Identity } from '../schema/index.js';
 import { createAdminApi, type AuditEntry } from './admin-api.js';
 import { createAuthenticator, createRlsSessions } from './auth.js';
+import { createOriginPolicy } from './browser-safety.js';
 import { openControlStore } from './control-bootstrap.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
@@ -92,8 +93,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     authenticate: createAuthenticator({ auth: config.auth, control: () => control, anonymous: options.anonymous ?? null }),
     rlsSession: createRlsSessions(),
   });
-  const yoga = createGatewayYoga(config, schemas, context, log);
-  const http = createHttpServer(yoga, registry, metrics, config.limits.maxNesting);
+  const origins = createOriginPolicy(config.cors, config.host);
+  const yoga = createGatewayYoga(config, schemas, context, log, origins);
+  const http = createHttpServer(yoga, registry, metrics, { origins, maxNesting: config.limits.maxNesting });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {

@@ -5,9 +5,17 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
+import type { OriginPolicy } from './browser-safety.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
 import { checkParamsNesting } from './use-request-limits.js';
+
+export interface HttpServerOptions {
+  /** Origins whose pages may open a WebSocket (the same rule as HTTP). */
+  origins: OriginPolicy;
+  /** Deepest nesting of graphql-ws payload variables (limits.maxNesting). */
+  maxNesting: number;
+}
 
 export interface HttpServer {
   server: Server;
@@ -17,14 +25,14 @@ export interface HttpServer {
 
 /**
  * One node:http server for GraphQL over HTTP (yoga), GraphQL over WebSocket (graphql-ws, same
- * path and port, through `yoga.getEnveloped` so auth and context match HTTP), GET /health and
- * GET /metrics (Prometheus).
+ * path and port, through `yoga.getEnveloped` so auth and context match HTTP; upgrades pass the
+ * same origin rule as HTTP), GET /health and GET /metrics (Prometheus).
  */
 export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
-  maxNesting: number,
+  { origins, maxNesting }: HttpServerOptions,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -40,7 +48,13 @@ export function createHttpServer(
     if (req.method === 'GET' && path === '/metrics') return void metrics.handle(req, res);
     return yoga(req, res);
   });
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    // SECURITY: upgrades are not subject to CORS; a foreign page's socket would act with the browser's (or the demo's) rights.
+    verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }, done: (ok: boolean, code?: number, message?: string) => void) =>
+      origins.allows(origin || undefined, req.headers.host) ? done(true) : done(false, 403, 'Origin not allowed'),
+  });
   useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),

@@ -8,6 +8,7 @@ import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'gra
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext } from '../schema/index.js';
+import { corsOptions, useBrowserSafety, type OriginPolicy } from './browser-safety.js';
 import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
 import { createDocumentCaches } from './document-cache.js';
@@ -18,16 +19,18 @@ import { useSchemaSwap } from './use-schema-swap.js';
 
 /**
  * The yoga instance: schema swap, graphql-armor limits (depth, aliases, tokens, cost),
- * introspection switch, masked unexpected errors (logged, scrubbed by the logger).
+ * browser safety (origin check, CSRF, CORS for listed origins), introspection switch, masked unexpected errors (logged, scrubbed by the logger).
  */
 export function createGatewayYoga(
   config: GatewayConfig,
   schemas: SchemaManager,
   context: (initial: InitialContext) => Promise<GatewayContext>,
   log: Logger,
+  origins: OriginPolicy,
 ): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const { limits } = config;
   const plugins: Plugin[] = [
+    useBrowserSafety(origins),
     useSchemaSwap(schemas),
     useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     // PERF: graphql-js subscribe (no incremental delivery is offered); queries and mutations run JIT-compiled.
@@ -45,6 +48,9 @@ export function createGatewayYoga(
     parserAndValidationCache: createDocumentCaches(limits.documentCache),
     context: (initial) => context(initial as InitialContext),
     graphqlEndpoint: '/graphql',
+    cors: corsOptions(origins),
+    // SECURITY: multipart bodies need no CORS preflight; useBrowserSafety refuses them too.
+    multipart: false,
     graphiql: config.graphiql && config.introspection ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
     maskedErrors: {

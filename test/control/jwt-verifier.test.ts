@@ -60,14 +60,30 @@ describe('JWT verifier with an HS256 secret', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('https://issuer.test')
       .setAudience('switchyard')
+      .setExpirationTime('5m')
       .sign(new TextEncoder().encode(SECRET));
     expect((await strict.verify(good)).sub).toBe('u');
     const wrongAudience = await new SignJWT({ sub: 'u' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('https://issuer.test')
       .setAudience('someone-else')
+      .setExpirationTime('5m')
       .sign(new TextEncoder().encode(SECRET));
     expect((await rejection(strict, wrongAudience)).message).toMatch(/claim "aud" is not valid/);
+  });
+
+  it('a token without exp is rejected: tokens must expire', async () => {
+    const forever = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(SECRET));
+    expect((await rejection(verifier, forever)).message).toBe('[jwt] token has no "exp" claim; tokens must expire');
+  });
+
+  it('with maxTokenAgeSeconds, a token living longer is rejected, with or without iat', async () => {
+    const bounded = createJwtVerifier({ secret: SECRET, maxTokenAgeSeconds: 600 });
+    expect((await bounded.verify(await hs256({ sub: 'u' }, SECRET, '9m'))).sub).toBe('u');
+    const longLived = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+    expect((await rejection(bounded, longLived)).message).toMatch(/expires more than 600 s from now/);
+    const stale = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    expect((await rejection(bounded, stale)).message).toMatch(/issued more than 600 s ago/);
   });
 
   it('refuses to be built without a secret or a JWKS URL', () => {
