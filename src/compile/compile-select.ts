@@ -1,6 +1,7 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type RawBuilder } from 'kysely';
 import type { ColumnModel } from '../naming/index.js';
-import type { Condition, ConnectionPlan, FieldPlan, OrderTerm, SelectPlan } from './plan.js';
+import { aggregateOrderValue, relationAggregateCondition, relationAggregateValue } from './compile-aggregate.js';
+import type { Condition, ConnectionPlan, FieldPlan, ListOrderTerm, OrderTerm, SelectPlan } from './plan.js';
 
 /** A Kysely that only compiles: no driver, no connection (as kysely's own tests do). */
 export const compiler = new Kysely<unknown>({
@@ -35,7 +36,7 @@ export const tableRef = (plan: { table: { table: { schema: string; name: string 
   sql.id(plan.table.table.schema, plan.table.table.name);
 
 /** A column as it goes into json: int8 / numeric and unknown types as text so nothing is rounded. */
-function jsonValue(alias: string, column: ColumnModel): Sql {
+export function jsonValue(alias: string, column: ColumnModel): Sql {
   const ref = col(alias, column);
   if (!column.castToText) return ref;
   return column.column.isArray ? sql`${ref}::text[]` : sql`${ref}::text`;
@@ -61,6 +62,8 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
       }
       return jsonArray(selectRows(select, inner, aliases, { link }));
     }
+    case 'aggregate':
+      return relationAggregateValue(field, alias, aliases);
   }
 }
 
@@ -120,15 +123,19 @@ export function conditionSql(cond: Condition, alias: string, aliases: Aliases): 
       const target = sql.id(relation.target.table.schema, relation.target.table.name);
       return sql`exists (select 1 from ${target} as ${sql.id(inner)} where ${sql.join([...link, conditionSql(cond.where, inner, aliases)], sql` and `)})`;
     }
+    case 'relationAggregate':
+      return relationAggregateCondition(cond, alias, aliases);
   }
 }
 
-export function orderSql(terms: readonly OrderTerm[], alias: string, reverse = false): Sql {
+export function orderSql(terms: readonly ListOrderTerm[], alias: string, reverse = false): Sql {
   return sql.join(
-    terms.map((t) => {
+    terms.map((t, i) => {
       const desc = t.descending !== reverse;
       const nullsFirst = t.nullsFirst !== reverse;
-      return sql`${col(alias, t.column)} ${sql.raw(desc ? 'desc' : 'asc')} ${sql.raw(nullsFirst ? 'nulls first' : 'nulls last')}`;
+      // NOTE: `<alias>_o<i>` cannot clash with the Aliases counter's t0, t1, ….
+      const value = 'aggregate' in t ? aggregateOrderValue(t, alias, `${alias}_o${i}`) : col(alias, t.column);
+      return sql`${value} ${sql.raw(desc ? 'desc' : 'asc')} ${sql.raw(nullsFirst ? 'nulls first' : 'nulls last')}`;
     }),
   );
 }

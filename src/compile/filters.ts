@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/index.js';
-import type { TableModel } from '../naming/index.js';
-import type { ComparisonOp, Condition, OrderTerm } from './plan.js';
+import { relationAggregates, type TableModel } from '../naming/index.js';
+import { havingFromArgs, relationAggregateOrder } from './aggregate-args.js';
+import type { ComparisonOp, Condition, ListOrderTerm, OrderTerm } from './plan.js';
 
 const COMPARISONS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'ilike', 'contains']);
 
@@ -26,6 +27,13 @@ export function conditionFromWhere(table: TableModel, where: Record<string, unkn
     } else if (key === 'not') {
       items.push({ op: 'not', item: conditionFromWhere(table, value as Record<string, unknown>) ?? TRUE });
     } else {
+      const twin = relationAggregates(table).get(key);
+      if (twin) {
+        const having = havingFromArgs(twin.target, value as Record<string, unknown>, `where.${key}`);
+        if (!having) throw new GatewayError('BAD_USER_INPUT', `where.${key} has no condition`, { database: table.database, hint: `e.g. { ${key}: { count: { gt: 0 } } }` });
+        items.push({ op: 'relationAggregate', relation: twin, having });
+        continue;
+      }
       const field = table.fields.get(key);
       if (!field || field.kind === 'remote') {
         throw new GatewayError('BAD_USER_INPUT', `where: ${table.typeName} has no filterable field "${key}"`, { database: table.database });
@@ -75,7 +83,7 @@ export function matchesEveryRow(condition: Condition | undefined): boolean {
   return false;
 }
 
-const DIRECTIONS: Record<string, { descending: boolean; nullsFirst: boolean }> = {
+export const ORDER_DIRECTIONS: Record<string, { descending: boolean; nullsFirst: boolean }> = {
   ASC: { descending: false, nullsFirst: false },
   ASC_NULLS_FIRST: { descending: false, nullsFirst: true },
   ASC_NULLS_LAST: { descending: false, nullsFirst: false },
@@ -86,18 +94,35 @@ const DIRECTIONS: Record<string, { descending: boolean; nullsFirst: boolean }> =
 
 /** `orderBy: [{ col: DESC }, …]` in list order (keys of one object in their written order). */
 export function orderFromArgs(table: TableModel, orderBy: unknown): OrderTerm[] {
+  return orderTerms(table, orderBy, false) as OrderTerm[];
+}
+
+/** As orderFromArgs, plus terms on a one-to-many relation's aggregate (`{ sdBacklogMapAggregate: { count: DESC } }`). */
+export function listOrderFromArgs(table: TableModel, orderBy: unknown): ListOrderTerm[] {
+  return orderTerms(table, orderBy, true);
+}
+
+function orderTerms(table: TableModel, orderBy: unknown, aggregates: boolean): ListOrderTerm[] {
   if (!orderBy) return [];
   const list = Array.isArray(orderBy) ? orderBy : [orderBy];
-  const terms: OrderTerm[] = [];
+  const terms: ListOrderTerm[] = [];
   for (const item of list as Record<string, string | null>[]) {
     for (const [key, direction] of Object.entries(item ?? {})) {
       if (!direction) continue;
-      if (!DIRECTIONS[direction]) throw new GatewayError('BAD_USER_INPUT', `orderBy.${key}: unknown direction "${direction}"`, { database: table.database });
+      const byAggregate = relationAggregateOrder(table, key, direction);
+      if (byAggregate) {
+        if (!aggregates) {
+          throw new GatewayError('BAD_USER_INPUT', `orderBy.${key}: a Connection is ordered by columns only`, { database: table.database, hint: 'order the list field by aggregates instead' });
+        }
+        terms.push(...byAggregate);
+        continue;
+      }
+      if (!ORDER_DIRECTIONS[direction]) throw new GatewayError('BAD_USER_INPUT', `orderBy.${key}: unknown direction "${direction}"`, { database: table.database });
       const column = table.fields.get(key);
       if (!column || column.kind !== 'column') {
         throw new GatewayError('BAD_USER_INPUT', `orderBy: ${table.typeName} has no column "${key}"`, { database: table.database });
       }
-      terms.push({ column, ...DIRECTIONS[direction] });
+      terms.push({ column, ...ORDER_DIRECTIONS[direction] });
     }
   }
   return terms;

@@ -1,9 +1,10 @@
 import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { GatewayError } from '../errors/index.js';
-import type { TableModel } from '../naming/index.js';
+import { relationAggregates, type TableModel } from '../naming/index.js';
 import { collectFields, subSelections, type OperationInput } from './collect-fields.js';
 import { decodeCursor } from './cursor.js';
-import { conditionFromWhere, defaultOrder, orderFromArgs } from './filters.js';
+import { conditionFromWhere, defaultOrder, listOrderFromArgs, orderFromArgs } from './filters.js';
+import { planAggregate, type AggregateArgs } from './plan-aggregate.js';
 import { remoteKeyAlias, type Condition, type ConnectionPlan, type FieldPlan, type OrderTerm, type SelectPlan } from './plan.js';
 
 export interface PageLimits {
@@ -30,7 +31,8 @@ export interface ListArgs {
   offset?: number | null;
 }
 
-function checkedLimit(value: number | null | undefined, limits: PageLimits, name: string, database: string): number {
+/** A limit or offset argument: the default when absent, an error when negative or above the maximum. */
+export function checkedLimit(value: number | null | undefined, limits: PageLimits, name: string, database: string): number {
   if (value === null || value === undefined) return limits.defaultLimit;
   if (value < 0) throw new GatewayError('BAD_USER_INPUT', `${name} must not be negative (got ${value})`, { database });
   if (value > limits.maxLimit) {
@@ -50,6 +52,12 @@ export function planFields(table: TableModel, sets: readonly (SelectionSetNode |
     const name = nodes[0].name.value;
     if (name === '__typename') {
       fields.push({ kind: 'constant', alias, value: table.typeName });
+      continue;
+    }
+    const twin = relationAggregates(table).get(name);
+    if (twin) {
+      const args = getArgumentValues(type.getFields()[name], nodes[0], ctx.variables) as AggregateArgs;
+      fields.push({ kind: 'aggregate', alias, relation: twin, aggregate: planAggregate(twin.target, nodes, args, ctx) });
       continue;
     }
     const model = table.fields.get(name);
@@ -72,7 +80,7 @@ export function planFields(table: TableModel, sets: readonly (SelectionSetNode |
 
 /** A list field: its rows' shape plus where / orderBy / limit / offset. */
 export function planList(table: TableModel, sets: readonly (SelectionSetNode | undefined)[], args: ListArgs, ctx: PlanContext, path: string): SelectPlan {
-  const orderBy = orderFromArgs(table, args.orderBy);
+  const orderBy = listOrderFromArgs(table, args.orderBy);
   return {
     table,
     fields: planFields(table, sets, ctx),

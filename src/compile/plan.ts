@@ -1,4 +1,5 @@
 import type { ColumnModel, RelationModel, TableModel } from '../naming/index.js';
+import type { AggregateOrderTerm, AggregatePlan, HavingCondition } from './aggregate-plan.js';
 
 /** A filter in SQL terms, built from a `where` argument. */
 export type Condition =
@@ -7,7 +8,9 @@ export type Condition =
   | { op: 'cmp'; column: ColumnModel; cmp: ComparisonOp; value: unknown }
   | { op: 'isNull'; column: ColumnModel; isNull: boolean }
   /** EXISTS (a row of `relation.target` linked to this row and matching `where`). */
-  | { op: 'exists'; relation: RelationModel; where: Condition };
+  | { op: 'exists'; relation: RelationModel; where: Condition }
+  /** The aggregates of the rows of `relation.target` linked to this row satisfy `having`. */
+  | { op: 'relationAggregate'; relation: RelationModel; having: HavingCondition };
 
 export type ComparisonOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'like' | 'ilike' | 'contains';
 
@@ -16,6 +19,9 @@ export interface OrderTerm {
   descending: boolean;
   nullsFirst: boolean;
 }
+
+/** An order term of a list: a column, or an aggregate of a one-to-many relation. */
+export type ListOrderTerm = OrderTerm | AggregateOrderTerm;
 
 /** Json key under which a row carries the key values of its cross-database field `alias`. */
 export const remoteKeyAlias = (alias: string): string => `__key_${alias}`;
@@ -33,6 +39,8 @@ export type FieldPlan =
   | { kind: 'column'; alias: string; column: ColumnModel }
   | { kind: 'constant'; alias: string; value: string }
   | { kind: 'relation'; alias: string; relation: RelationModel; select: SelectPlan }
+  /** A one-to-many relation's aggregate twin (`sdBacklogMapAggregate { count }`), in the parent's statement. */
+  | { kind: 'aggregate'; alias: string; relation: RelationModel; aggregate: AggregatePlan }
   | RemoteFieldPlan;
 
 /** One table's part of a selection: the row shape, and (for lists) filter, order and window. */
@@ -40,14 +48,19 @@ export interface SelectPlan {
   table: TableModel;
   fields: FieldPlan[];
   where?: Condition;
-  orderBy: OrderTerm[];
+  orderBy: ListOrderTerm[];
   limit?: number;
   offset?: number;
 }
 
 /** A connection (Relay) request on one table: keyset pagination over `orderBy`. */
+/** A select ordered by columns only (keyset pagination needs column values). */
+export interface ColumnOrderedPlan extends SelectPlan {
+  orderBy: OrderTerm[];
+}
+
 export interface ConnectionPlan {
-  select: SelectPlan;
+  select: ColumnOrderedPlan;
   /** Rows wanted (first or last); one more is fetched to tell whether more exist. */
   take: number;
   backward: boolean;

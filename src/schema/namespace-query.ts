@@ -2,9 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import {
   compileByPk,
   compileConnection,
-  compileCount,
   compileList,
-  conditionFromWhere,
   encodeCursor,
   planByPk,
   planConnection,
@@ -16,6 +14,7 @@ import {
   type PlanContext,
 } from '../compile/index.js';
 import type { TableModel } from '../naming/index.js';
+import { aggregateQueryFields } from './aggregate-types.js';
 import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
@@ -62,13 +61,7 @@ async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: G
   };
 }
 
-async function resolveAggregate(table: TableModel, args: ListArgs, ctx: GatewayContext) {
-  const plan = { table, fields: [], where: conditionFromWhere(table, args.where), orderBy: [] };
-  const rows = await ctx.read(table.database, compileCount(plan));
-  return { count: rows[0].count };
-}
-
-/** The `<Database>_Query` namespace type: list, byPk, connection and aggregate fields per table or view. */
+/** The `<Database>_Query` namespace type: list, byPk, connection, aggregate and group-by fields per table or view. */
 export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
   ref.implement({
     description: `Tables and views of the database "${refs.model.database}".`,
@@ -106,12 +99,7 @@ export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
           },
           resolve: (_p: unknown, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveConnection(table, args, ctx, info),
         });
-        fields[table.ops.aggregate] = t.field({
-          type: r.aggregate,
-          description: `Aggregates over rows of ${what}.`,
-          args: { where: t.arg({ type: r.filter, required: false }) },
-          resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext) => resolveAggregate(table, args, ctx),
-        });
+        Object.assign(fields, aggregateQueryFields(t, r));
       }
       return fields;
     },

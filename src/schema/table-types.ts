@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ColumnModel, DatabaseModel, EnumModel, TableModel } from '../naming/index.js';
+import { declareAggregateTypes, relationAggregateFilterFields, relationAggregateOrderFields } from './aggregate-types.js';
 import { comparisonInput, type AnyRef, type Builder, type Row, type SharedTypes } from './builder.js';
 
 /** Every generated field reads its value from the row json under its response name (alias). */
@@ -56,6 +57,7 @@ export function declareTableTypes(builder: Builder, shared: SharedTypes, pageInf
     });
   }
   for (const table of model.tables) implementTable(b, shared, pageInfo, refs, refs.tables.get(table)!);
+  declareAggregateTypes(builder, shared, refs);
   return refs;
 }
 
@@ -102,6 +104,7 @@ function implementTable(b: any, shared: SharedTypes, pageInfo: AnyRef, refs: Dat
         fields[c.field] = t.field({ type: c.enum ? refs.enums.get(c.enum)!.filter : shared.filters[c.scalar], required: false });
       }
       for (const rel of table.relations) fields[rel.field] = t.field({ type: refs.tables.get(rel.target)!.filter, required: false });
+      Object.assign(fields, relationAggregateFilterFields(t, refs, table));
       fields.and = t.field({ type: [r.filter], required: false });
       fields.or = t.field({ type: [r.filter], required: false });
       fields.not = t.field({ type: r.filter, required: false });
@@ -110,10 +113,10 @@ function implementTable(b: any, shared: SharedTypes, pageInfo: AnyRef, refs: Dat
   });
   r.orderBy.implement({
     description: `Sort keys of ${table.table.name}; one column per object keeps the order explicit.`,
-    fields: (t: any) =>
-      Object.fromEntries(
-        table.columns.filter(orderable).map((c) => [c.field, t.field({ type: shared.orderDirection, required: false })]),
-      ),
+    fields: (t: any) => ({
+      ...Object.fromEntries(table.columns.filter(orderable).map((c) => [c.field, t.field({ type: shared.orderDirection, required: false })])),
+      ...relationAggregateOrderFields(t, refs, table),
+    }),
   });
   r.connection.implement({
     description: `A page of ${table.table.name} with keyset cursors.`,
@@ -123,9 +126,6 @@ function implementTable(b: any, shared: SharedTypes, pageInfo: AnyRef, refs: Dat
       pageInfo: t.field({ type: pageInfo, resolve: (p: Row) => p.pageInfo }),
       totalCount: t.int({ description: 'Rows matching `where`, all pages together.', resolve: (p: Row) => p.totalCount }),
     }),
-  });
-  r.aggregate.implement({
-    fields: (t: any) => ({ count: t.int({ resolve: (p: Row) => p.count }) }),
   });
   if (table.canInsert || table.canUpdate) declareWriteInputs(b, refs, r);
 }
