@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { RelationModel } from '../naming/index.js';
+import type { ColumnModel, RelationModel } from '../naming/index.js';
 import { avgScalar, sumScalar } from './aggregate-columns.js';
 import type { AggregateExpr, AggregateField, AggregateOrderTerm, AggregatePlan, GroupByPlan, GroupKey, HavingCondition } from './aggregate-plan.js';
 import { Aliases, col, compiler, conditionSql, jsonArray, selectRows, tableRef, type CompiledQuery } from './compile-select.js';
+import type { BatchQuery } from './compile-batch.js';
 import type { Condition, FieldPlan } from './plan.js';
 
 type Sql = RawBuilder<unknown>;
@@ -184,4 +185,45 @@ export function compileGroupBy(plan: GroupByPlan): CompiledQuery {
   const offset = plan.offset ? sql` offset ${plan.offset}` : sql``;
   const rows = sql`select ${object} as o from (select ${inner} from ${tableRef(plan)} as ${sql.id(row)}${where}) as ${sql.id(g)}${groupBy}${having}${orderBy} limit ${plan.limit}${offset}`;
   return sql`select ${jsonArray(rows)} as data`.compile(compiler);
+}
+
+/**
+ * One statement for a batch of parents of a cross-database ARRAY relationship's aggregate twin:
+ * for each key tuple (values as text), the aggregates of the matching target rows. Returns one
+ * row whose `data` is a json array aligned with the keys. Same key layout as compileBatch.
+ *
+ * SECURITY: keys cross a database boundary as bound text arrays, cast back to the target column's type.
+ */
+export function compileAggregateBatch(plan: AggregatePlan, targetColumns: readonly ColumnModel[]): BatchQuery {
+  const aliases = new Aliases();
+  const alias = aliases.next();
+  const keyNames = targetColumns.map((_, i) => `v${i}`);
+  // NOTE: the key arrays come first in the text, so they are $1…$n and a compiled batch is reused with new keys.
+  const arrays = targetColumns.map(() => sql`${[]}::text[]`);
+  const link = (inner: string) =>
+    sql.join(
+      targetColumns.map((c, i) => sql`${sql.id(inner, c.column.name)} = ${sql.id('k', keyNames[i])}::${sql.id(c.column.typeSchema, c.column.type)}`),
+      sql` and `,
+    );
+  const where = [link(alias)];
+  if (plan.where) where.push(conditionSql(plan.where, alias, aliases));
+  const value = sql`(select ${aggregateObject(plan.fields, alias, aliases, link)} from ${tableRef(plan)} as ${sql.id(alias)} where ${sql.join(where, sql` and `)})`;
+  const columns = sql.join([...keyNames.map((n) => sql.id(n)), sql.id('i')]);
+  const compiled = sql`with k as (select * from unnest(${sql.join(arrays)}) with ordinality as k(${columns})) select coalesce(json_agg(${value} order by k.i), '[]'::json) as data from k`.compile(
+    compiler,
+  );
+  return { sql: compiled.sql, rest: compiled.parameters.slice(targetColumns.length), keyColumns: targetColumns.length };
+}
+
+/** What an aggregate selection answers over no rows (a parent whose key is NULL): counts 0, the rest null. */
+export function emptyAggregate(fields: readonly AggregateField[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.kind === 'value') out[f.alias] = f.expr.fn === 'count' || f.expr.fn === 'countDistinct' ? 0 : null;
+    else if (f.kind === 'object') out[f.alias] = emptyAggregate(f.fields);
+    else if (f.kind === 'constant') out[f.alias] = f.value;
+    else if (f.kind === 'nodes') out[f.alias] = [];
+    else out[f.alias] = null;
+  }
+  return out;
 }

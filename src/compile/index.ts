@@ -15,7 +15,7 @@ export { encodeCursor, decodeCursor } from './cursor.js';
 export { memoPlan } from './plan-memo.js';
 export { planAggregate, planGroupBy } from './plan-aggregate.js';
 export type { AggregateArgs, GroupByArgs } from './plan-aggregate.js';
-export { compileAggregate, compileGroupBy } from './compile-aggregate.js';
+export { compileAggregate, compileGroupBy, compileAggregateBatch, emptyAggregate } from './compile-aggregate.js';
 export { sumColumns, minMaxColumns, groupColumns, isTimeColumn, sumScalar, avgScalar } from './aggregate-columns.js';
 export { TIME_BUCKETS } from './aggregate-plan.js';
 export type { AggregatePlan, GroupByPlan, AggregateExpr, AggregateField, HavingCondition, GroupKey, TimeBucket } from './aggregate-plan.js';

@@ -1,5 +1,5 @@
 import type { RelationshipConfig } from '../config/index.js';
-import { bindRelationships, resolveRemote } from '../federation/index.js';
+import { bindRelationships, bindRemoteAggregates, resolveRemote, resolveRemoteAggregate } from '../federation/index.js';
 import type { SchemaExtension } from './build-schema.js';
 import { listArgs } from './table-types.js';
 
@@ -20,6 +20,20 @@ export function relationshipExtension(relationships: readonly RelationshipConfig
         [binding.field.field]: binding.field.many
           ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve: resolveRemote(binding) })
           : t.field({ type: target.object, nullable: true, description, resolve: resolveRemote(binding) }),
+      }));
+    }
+    for (const twin of bindRemoteAggregates(bindings)) {
+      const source = databases.get(twin.binding.source.database)!.tables.get(twin.binding.source)!;
+      const target = databases.get(twin.binding.target.database)!.tables.get(twin.binding.target)!;
+      const { to } = twin.binding.relationship;
+      (builder as any).objectFields(source.object, (t: any) => ({
+        [twin.field.field]: t.field({
+          type: target.aggregate,
+          nullable: true,
+          description: `Aggregates of the ${to.database}.${to.table} rows of "${twin.binding.relationship.name}" (batched: one statement per level).`,
+          args: { where: t.arg({ type: target.filter, required: false }) },
+          resolve: resolveRemoteAggregate(twin),
+        }),
       }));
     }
   };

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
+import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let demo: DemoDatabases;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  demo = await createDemoDatabases(['a', 'b']);
+  await demo.app.sql(`INSERT INTO projects (id, name, owner_email) SELECT g, 'P' || g, 'p' || g || '@example.com' FROM generate_series(3, 60) g`);
+  // Project p (1..60) gets the directives X-g with g % 60 + 1 = p: 100 directives, created one hour apart.
+  await demo.engineer.sql(`
+    INSERT INTO strategic_directives_v2 (id, title, priority, app_project_id, created_at)
+    SELECT 'X-' || lpad(g::text, 3, '0'), 'Bulk ' || g, g % 100, (g % 60) + 1, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 hour'
+    FROM generate_series(1, 100) g`);
+  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000, limits: { defaultLimit: 100, maxLimit: 100 } });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await demo?.drop();
+});
+
+describe('cross-database aggregates', () => {
+  it('per project, the count and latest createdAt of its directives in another database cost one statement there, for 60 parents', async () => {
+    await Promise.all([demo.engineer.resetStatements(), demo.app.resetStatements()]);
+    const { body } = await gw.graphql(`{ app { projects(orderBy: [{ id: ASC }], limit: 60) {
+      id directivesAggregate(where: { id: { like: "X-%" } }) { count max { createdAt } sum { priority } }
+    } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(await demo.app.statementCount()).toBe(1);
+    expect(await demo.engineer.statementCount()).toBe(1);
+    const expected = await demo.engineer.sql(`
+      SELECT p AS id, count(d.id)::int AS count, max(d.created_at) AS latest, sum(d.priority)::text AS sum
+      FROM generate_series(1, 60) p LEFT JOIN strategic_directives_v2 d ON d.app_project_id = p AND d.id LIKE 'X-%'
+      GROUP BY p ORDER BY p`);
+    const rows = body.data.app.projects;
+    expect(rows).toHaveLength(60);
+    expect(rows.map((r: any) => [r.id, r.directivesAggregate.count, r.directivesAggregate.max.createdAt && Date.parse(r.directivesAggregate.max.createdAt), r.directivesAggregate.sum.priority])).toEqual(
+      expected.map((e) => [e.id, e.count, e.latest && e.latest.getTime(), e.sum]),
+    );
+    expect(rows.find((r: any) => r.id === 2).directivesAggregate.count).toBe(2);
+  });
+
+  it('nests rows beside the aggregate, linked to each parent, in the same one statement', async () => {
+    await demo.engineer.resetStatements();
+    const { body } = await gw.graphql(`{ app { projects(where: { id: { in: [1, 2] } }, orderBy: [{ id: ASC }]) {
+      id directivesAggregate { count nodes(orderBy: [{ id: DESC }], limit: 2) { id } }
+    } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(await demo.engineer.statementCount()).toBe(1);
+    expect(body.data.app.projects).toEqual([
+      { id: 1, directivesAggregate: { count: 3, nodes: [{ id: 'X-060' }, { id: 'SD-002' }] } },
+      { id: 2, directivesAggregate: { count: 3, nodes: [{ id: 'X-061' }, { id: 'X-001' }] } },
+    ]);
+  });
+});
