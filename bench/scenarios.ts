@@ -100,6 +100,9 @@ async function crossDatabaseBaseline(db: BaselineDatabases): Promise<string> {
   return JSON.stringify({ data: { engineer: { strategicDirectivesV2: rows } } });
 }
 
+/** The dashboard's group key: a backlog row's day (UTC). */
+const DAY = `date_trunc('day', m.created_at, 'UTC')`;
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'list-scalars',
@@ -186,6 +189,25 @@ export const SCENARIOS: readonly Scenario[] = [
                   (SELECT json_build_object('id', p.id, 'name', p.name, 'ownerEmail', p.owner_email)
                      FROM projects p WHERE p.id = d.app_project_id) AS project
              FROM strategic_directives_v2 d ORDER BY d.id LIMIT 100) r)`,
+      ),
+    ),
+  },
+  {
+    // NOTE: the gateway breaks count ties by the keys (ascending, nulls last); so does the baseline.
+    name: 'dashboard',
+    description: '100,000 backlog rows grouped by status and day: count, sum, avg, by count',
+    query: `{ engineer { sdBacklogMapGroupBy(by: [{ column: status }, { column: createdAt, bucket: DAY, timeZone: "UTC" }],
+      orderBy: [{ count: DESC }], limit: 1000) { key { status createdAt } count sum { priority } avg { priority } } } }`,
+    baseline: oneStatement(
+      'engineer',
+      envelope(
+        'engineer',
+        'sdBacklogMapGroupBy',
+        `(SELECT coalesce(json_agg(r), '[]') FROM (
+           SELECT json_build_object('status', m.status, 'createdAt', ${DAY}) AS key, count(*)::int AS count,
+                  json_build_object('priority', sum(m.priority)::text) AS sum, json_build_object('priority', avg(m.priority)::text) AS avg
+             FROM sd_backlog_map m GROUP BY m.status, ${DAY}
+            ORDER BY count(*) DESC, m.status ASC NULLS LAST, ${DAY} ASC NULLS LAST LIMIT 1000) r)`,
       ),
     ),
   },

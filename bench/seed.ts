@@ -42,7 +42,10 @@ SELECT
   timestamptz '2025-01-01 00:00:00+00' + i * interval '1 minute'
 FROM generate_series(1, ${DIRECTIVES}) AS i;
 
-INSERT INTO sd_backlog_map (sd_id, backlog_id, backlog_title, priority, extras)
+-- NOTE: the dashboard scenario groups the backlog rows by a status and a day of their own (bench-only columns).
+ALTER TABLE sd_backlog_map ADD COLUMN status directive_status NOT NULL DEFAULT 'draft', ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+
+INSERT INTO sd_backlog_map (sd_id, backlog_id, backlog_title, priority, extras, status, created_at)
 SELECT
   'B-' || lpad(i::text, 5, '0'),
   'BL-' || lpad(k::text, 2, '0'),
@@ -53,7 +56,9 @@ SELECT
     'estimate', (i * k) % 13,
     'tags', jsonb_build_array('t' || (i % 7), 't' || (k % 3)),
     'done', (i + k) % 3 = 0
-  )
+  ),
+  (ARRAY['draft', 'active', 'completed', 'archived']::directive_status[])[1 + (i * 7 + k) % 4],
+  timestamptz '2025-01-01 00:00:00+00' + (i * ${ITEMS_PER_DIRECTIVE} + k) * interval '3 minutes'
 FROM generate_series(1, ${DIRECTIVES}) AS i, generate_series(1, ${ITEMS_PER_DIRECTIVE}) AS k
 -- NOTE: a directive's items sit together on disk, as when they are written with their directive.
 ORDER BY i, k;
