@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
 import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
@@ -14,7 +15,7 @@ beforeAll(async () => {
     INSERT INTO strategic_directives_v2 (id, title, priority, app_project_id, created_at)
     SELECT 'X-' || lpad(g::text, 3, '0'), 'Bulk ' || g, g % 100, (g % 60) + 1, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 hour'
     FROM generate_series(1, 100) g`);
-  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000, limits: { defaultLimit: 100, maxLimit: 100 } });
+  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000, limits: { defaultLimit: 100, maxLimit: 1000 } });
 });
 
 afterAll(async () => {
@@ -54,5 +55,20 @@ describe('cross-database aggregates', () => {
       { id: 1, directivesAggregate: { count: 3, nodes: [{ id: 'X-060' }, { id: 'SD-002' }] } },
       { id: 2, directivesAggregate: { count: 3, nodes: [{ id: 'X-061' }, { id: 'X-001' }] } },
     ]);
+  });
+
+  it("runs the README's dashboard example as written: one statement per database", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const query = /### Dashboards[\s\S]*?```graphql\n([\s\S]*?)```/.exec(readme)![1];
+    await Promise.all([demo.engineer.resetStatements(), demo.app.resetStatements()]);
+    const { body } = await gw.graphql(query, { from: '2026-01-01T00:00:00Z' });
+    expect(body.errors).toBeUndefined();
+    // Three root fields on engineer, one on app plus its cross-database twin's batch on engineer.
+    expect(await demo.engineer.statementCount()).toBe(4);
+    expect(await demo.app.statementCount()).toBe(1);
+    const series = body.data.engineer.strategicDirectivesV2GroupBy;
+    expect(series.length).toBeGreaterThan(0);
+    expect(series.every((g: any) => g.count >= 2 && g.key.status === 'draft')).toBe(true);
+    expect(body.data.app.projects.find((p: any) => p.id === 2).directivesAggregate.count).toBe(3);
   });
 });
