@@ -102,13 +102,15 @@ describe('group-by', () => {
     expect(error.extensions?.code).toBe('LIMIT_EXCEEDED');
   });
 
-  it('refuses a bucket on a non-time column, a key not grouped, and a malformed time zone, naming the problem', async () => {
+  it('refuses a bucket on a non-time column, a key not grouped, a malformed time zone and an unknown one, naming the problem', async () => {
     const bucket = await errorOf(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: title, bucket: DAY }]) { count } } }`);
     expect(bucket.message).toContain('title is not a date or time');
     const key = await errorOf(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: status }]) { key { title } } } }`);
     expect([key.extensions?.code, key.message]).toEqual(['BAD_USER_INPUT', 'strategicDirectivesV2GroupBy: key.title is not grouped']);
     const tz = await errorOf(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: createdAt, bucket: DAY, timeZone: "UTC'; drop table x; --" }]) { count } } }`);
     expect(tz.message).toContain('is not a time zone name');
+    const unknown = await errorOf(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: createdAt, bucket: DAY, timeZone: "Mars/Olympus_Mons" }]) { count } } }`);
+    expect(unknown.message).toContain('time zone "Mars/Olympus_Mons" not recognized');
   });
 });
 
