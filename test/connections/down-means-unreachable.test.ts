@@ -61,6 +61,29 @@ describe('a query error whose message looks like a connection failure', () => {
     },
   );
 
+  it('a 200 kB value Postgres rejects is not echoed back whole: the error quotes at most 300 characters of its text', async () => {
+    const huge = 'SSL'.repeat(70_000);
+    const bad = await gw.graphql(`query($t: String) { k { widgets(where: { token: { eq: $t } }) { id } } }`, { t: huge });
+    expect(bad.body.errors?.[0].extensions).toMatchObject({ code: 'DB_ERROR', sqlState: '22P02' });
+    expect(bad.body.errors?.[0].message).toMatch(/^\[k\] query: invalid input syntax for type uuid: "[SL]+… \(\d+ more characters\)$/);
+    expect(JSON.stringify(bad.body).length).toBeLessThan(1_000);
+    expect(await statusOf(gw)).toBe('UP');
+  });
+
+  it('a 200 kB cursor value is refused without being echoed back', async () => {
+    const after = Buffer.from(JSON.stringify(['SSL'.repeat(70_000)])).toString('base64url');
+    const bad = await gw.graphql(`query($after: String) { k { widgetsConnection(first: 1, after: $after) { edges { node { id } } } } }`, { after });
+    expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.body.errors?.[0].message).toMatch(/widgetsConnection\(after\): not a cursor of this field and order: value 1 \(id\) is not an int4$/);
+    expect(JSON.stringify(bad.body).length).toBeLessThan(1_000);
+  });
+
+  it('a cursor of the right types that matches no row pages to an empty result', async () => {
+    const after = Buffer.from(JSON.stringify(['999'])).toString('base64url');
+    const page = await gw.graphql(`query($after: String) { k { widgetsConnection(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage } } } }`, { after });
+    expect(page.body).toEqual({ data: { k: { widgetsConnection: { edges: [], pageInfo: { hasNextPage: false } } } } });
+  });
+
   it('a cursor that decodes to ["SSL"] is refused and leaves the database UP', async () => {
     const after = Buffer.from(JSON.stringify(['SSL'])).toString('base64url');
     const bad = await gw.graphql(`query($after: String) { k { widgetsConnection(first: 1, after: $after) { edges { node { id } } } } }`, { after });
