@@ -22,16 +22,35 @@ function codeOf(error: unknown): string | undefined {
 }
 
 /**
- * True when `error`, thrown by a statement on an open connection, means the connection itself is
- * gone (network errno, a session SQLSTATE, or a driver error that is not a server error such as
- * "Connection terminated unexpectedly"): that client must not be reused. A server error on a
- * healthy session (syntax, constraint, bad input, statement timeout) is not.
+ * Messages of pg's own errors for a connection that ended. Server text never arrives this way (it
+ * comes as a pg.DatabaseError), so matching these exact constants cannot be steered by input.
  */
-export function isConnectionLost(error: unknown): boolean {
+const DRIVER_LOST = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+]);
+
+/** pg's own view of a client (pg-pool reads the same fields before reusing one). */
+function isBroken(client: pg.ClientBase): boolean {
+  const c = client as unknown as { _queryable?: boolean; _ending?: boolean; _ended?: boolean };
+  return c._queryable === false || c._ending === true || c._ended === true;
+}
+
+/**
+ * True when `error`, thrown by a statement on an open connection, means the connection itself is
+ * gone: a network errno, a session SQLSTATE (57P01 terminated, 08…), one of pg's own
+ * connection-ended errors, or `client` (when given) no longer usable. That client must not be
+ * reused. A server error on a healthy session (syntax, constraint, bad input, statement
+ * timeout) is not.
+ */
+export function isConnectionLost(error: unknown, client?: pg.ClientBase): boolean {
+  if (client && isBroken(client)) return true;
   if (error instanceof GatewayError) return false;
   const code = codeOf(error);
   if (code) return NETWORK_ERRNO.has(code) || SESSION_SQLSTATE.test(code);
-  return error instanceof Error && !(error instanceof pg.DatabaseError);
+  return error instanceof Error && !(error instanceof pg.DatabaseError) && DRIVER_LOST.has(error.message);
 }
 
 /**

@@ -193,9 +193,9 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
   }
 
   /** A failed statement as the client sees it; the client it ran on has been returned already. */
-  private async statementError(error: unknown): Promise<Error> {
+  private async statementError(error: unknown, lost: boolean): Promise<Error> {
     if (error instanceof GatewayError) return error;
-    if (isConnectionLost(error)) return connectionLostError(this.config, error);
+    if (lost) return connectionLostError(this.config, error);
     const view = await explainViewWrite(error, this.name, (sql, params) => this.pool.query(sql, params));
     if (view) return view;
     if (error instanceof Error) error.message = this.redact(error.message);
@@ -209,8 +209,9 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
     try {
       result = await client.query<R>(this.statement(sql, params));
     } catch (error) {
-      done(isConnectionLost(error));
-      throw await this.statementError(error);
+      const lost = isConnectionLost(error, client);
+      done(lost);
+      throw await this.statementError(error, lost);
     }
     done(false);
     return result;
@@ -229,10 +230,10 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
       result = await fn(client);
       await client.query('COMMIT');
     } catch (error) {
-      let lost = isConnectionLost(error);
-      if (!lost) await client.query('ROLLBACK').catch(() => (lost = true));
-      done(lost);
-      throw await this.statementError(error);
+      const lost = isConnectionLost(error, client);
+      const rolledBack = !lost && (await client.query('ROLLBACK').then(() => true, () => false));
+      done(!rolledBack);
+      throw await this.statementError(error, lost);
     }
     done(false);
     return result;

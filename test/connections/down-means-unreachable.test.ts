@@ -178,3 +178,28 @@ describe('a full pool', () => {
     await Promise.all(busy);
   });
 });
+
+describe('a statement cancelled by statement_timeout', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('down_timeout', 'b');
+    await seed(db);
+    gw = await startTestGateway({ probeIntervalMs: 60_000, databases: [{ name: 'k', url: db.url, statementTimeoutMs: 200 }] });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    await db?.drop();
+  });
+
+  it('fails that request with DB_ERROR 57014 (not retryable) and the next 200 reads succeed', async () => {
+    const cancelled = await gw.graphql(`{ k { slow { id } } }`);
+    expect(cancelled.body.errors?.[0].extensions).toMatchObject({ code: 'DB_ERROR', sqlState: '57014' });
+    expect(cancelled.body.errors?.[0].extensions?.retryable).toBeUndefined();
+    expect(await statusOf(gw)).toBe('UP');
+    expect(await readsThatSucceed(gw)).toBe(200);
+    expect((await gw.get('/health')).status).toBe(200);
+  });
+});
