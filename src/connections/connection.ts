@@ -101,6 +101,7 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
    * busy, so a full pool never fails a probe), records latency and status. Never throws.
    */
   async probe(): Promise<DatabaseStatus> {
+    if (this.closed) return this.status;
     const poolFull = this.pool.idleCount === 0 && this.pool.totalCount >= this.config.pool.max;
     try {
       const result = await probeDatabase(poolFull ? undefined : this.pool, this.config);
