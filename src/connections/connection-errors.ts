@@ -105,13 +105,14 @@ export function unavailableError(config: DatabaseConfig, error: unknown): Gatewa
  * A connection that broke during one statement (backend terminated, socket cut). Only that
  * statement fails: the client is discarded, the database is not marked DOWN, and the next
  * statement gets a fresh connection (or finds the database down when connecting).
+ * `redact` removes the database's password from the driver's text.
  */
-export function connectionLostError(config: DatabaseConfig, error: unknown): GatewayError {
+export function connectionLostError(database: string, error: unknown, redact: (text: string) => string = (t) => t): GatewayError {
   const raw = (error as Error)?.message || String(error);
   const sqlState = codeOf(error);
-  return new GatewayError('DB_UNAVAILABLE', `[connections:${config.name}] the connection was lost during the statement: ${redactSecrets(raw, [config.password])}`, {
-    database: config.name,
-    hint: 'the statement may not have completed; retry it (a write inside a transaction was rolled back)',
+  return new GatewayError('DB_UNAVAILABLE', `[connections:${database}] the connection was lost during the statement: ${redact(raw)}`, {
+    database,
+    hint: 'the statement did not complete (a transaction was rolled back); retry it',
     details: sqlState ? { sqlState } : undefined,
   });
 }

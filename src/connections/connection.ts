@@ -196,7 +196,7 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
   /** A failed statement as the client sees it; the client it ran on has been returned already. */
   private async statementError(error: unknown, lost: boolean): Promise<Error> {
     if (error instanceof GatewayError) return error;
-    if (lost) return connectionLostError(this.config, error);
+    if (lost) return connectionLostError(this.name, error, (text) => this.redact(text));
     const view = await explainViewWrite(error, this.name, (sql, params) => this.pool.query(sql, params));
     if (view) return view;
     if (error instanceof Error) error.message = this.redact(error.message);
@@ -224,14 +224,25 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
    */
   async transaction<T>(fn: (client: TransactionClient) => Promise<T>, session?: SessionSettings): Promise<T> {
     const { client, done } = await this.checkout();
+    let lost = false;
+    // NOTE: statements of `fn` fail with the lost-connection error itself, so that callers which
+    // wrap errors (one per mutation field) pass it on instead of calling it a statement error.
+    const tx: TransactionClient = {
+      query: (sql, params) =>
+        client.query(sql as string, params as unknown[]).catch((error: unknown) => {
+          if (!isConnectionLost(error, client)) throw error;
+          lost = true;
+          throw connectionLostError(this.name, error, (text) => this.redact(text));
+        }),
+    };
     let result: T;
     try {
       await client.query('BEGIN');
       if (session) await applySession(client, session);
-      result = await fn(client);
+      result = await fn(tx);
       await client.query('COMMIT');
     } catch (error) {
-      const lost = isConnectionLost(error, client);
+      lost ||= isConnectionLost(error, client);
       const rolledBack = !lost && (await client.query('ROLLBACK').then(() => true, () => false));
       done(!rolledBack);
       throw await this.statementError(error, lost);

@@ -3,4 +3,4 @@ export type { DatabaseStatus, PoolStats, TransactionClient, SessionSettings, Sta
 export { clientConfig } from './pool.js';
 export { HALF_OPEN_INTERVAL_MS } from './breaker.js';
 export { ConnectionRegistry } from './connection-registry.js';
-export { connectionHint, isUnavailableError, unavailableError } from './connection-errors.js';
+export { connectionHint, connectionLostError, isConnectionLost, isUnavailableError, unavailableError } from './connection-errors.js';

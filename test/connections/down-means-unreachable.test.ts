@@ -131,6 +131,34 @@ describe('a backend killed in the middle of a statement', () => {
     expect(await readsThatSucceed(gw)).toBe(200);
     expect((await gw.get('/health')).status).toBe(200);
   });
+
+  it('killed during a write transaction, the mutation fails and is rolled back; the next writes succeed', async () => {
+    await db.sql(`
+      CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
+      CREATE FUNCTION slow_note() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.body = 'slow' THEN PERFORM pg_sleep(3); END IF; RETURN NEW; END $$;
+      CREATE TRIGGER slow_note BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION slow_note();`);
+    await gw.gateway.schemas.reload(['k']);
+    const insert = (body: string) => gw.graphql(`mutation($b: String!) { k { insertNotes(objects: [{ body: $b }]) { id } } }`, { b: body });
+
+    const writing = insert('slow');
+    const [victim] = await waitFor(async () => {
+      const rows = await db.sql<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchyard' AND wait_event = 'PgSleep'",
+        [db.name],
+      );
+      return rows.length > 0 && rows;
+    });
+    await db.sql('SELECT pg_terminate_backend($1)', [victim.pid]);
+    const killed = await writing;
+    expect(killed.body.errors?.[0].extensions).toMatchObject({ code: 'DB_UNAVAILABLE', sqlState: '57P01', retryable: true });
+    expect(await db.sql('SELECT * FROM notes')).toEqual([]);
+
+    const next = await Promise.all(Array.from({ length: 20 }, (_, i) => insert(`n-${i}`)));
+    expect(next.filter((r) => !r.body.errors).length).toBe(20);
+    expect(await db.sql('SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 20 }]);
+    expect(await statusOf(gw)).toBe('UP');
+  });
 });
 
 describe('a full pool', () => {
