@@ -93,11 +93,10 @@ export function connectionHint(message: string, config: Pick<DatabaseConfig, 'ho
 export function unavailableError(config: DatabaseConfig, error: unknown): GatewayError {
   const raw = (error as Error)?.message || String(error);
   const message = redactSecrets(raw, [config.password]);
-  const sqlState = codeOf(error);
   return new GatewayError('DB_UNAVAILABLE', `[connections:${config.name}] ${message}`, {
     database: config.name,
     hint: connectionHint(message, config),
-    details: sqlState && /^[0-9A-Z]{5}$/.test(sqlState) ? { sqlState } : undefined,
+    details: error instanceof pg.DatabaseError && error.code ? { sqlState: error.code } : undefined,
   });
 }
 
@@ -109,11 +108,11 @@ export function unavailableError(config: DatabaseConfig, error: unknown): Gatewa
  */
 export function connectionLostError(database: string, error: unknown, redact: (text: string) => string = (t) => t): GatewayError {
   const raw = (error as Error)?.message || String(error);
-  const sqlState = codeOf(error);
+  const code = codeOf(error);
   return new GatewayError('DB_UNAVAILABLE', `[connections:${database}] the connection was lost during the statement: ${redact(raw)}`, {
     database,
-    hint: 'the statement did not complete (a transaction was rolled back); retry it',
-    details: sqlState ? { sqlState } : undefined,
+    hint: 'the statement did not complete, nor did its transaction if it had one; retry it',
+    details: code ? { [error instanceof pg.DatabaseError ? 'sqlState' : 'errno']: code } : undefined,
   });
 }
 

@@ -71,7 +71,8 @@ describe('a stopped cluster with a 30 s probe interval', () => {
 
     const afterAccepting = Math.round(firstSuccessAt! - acceptingAt);
     console.info(`[half-open] restart() took ${Math.round(acceptingAt - restartCalledAt)} ms; first successful query ${afterAccepting} ms after the server accepted connections`);
-    expect(afterAccepting).toBeLessThan(1_200);
+    // One half-open interval (500 ms) plus one request, with room for a loaded machine.
+    expect(afterAccepting).toBeLessThan(1_500);
     expect(await statusOf(gw, 'own')).toBe('UP');
     expect((await gw.get('/health')).status).toBe(200);
   });
