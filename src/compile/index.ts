@@ -11,5 +11,6 @@ export { compileInsert, compileUpdate, compileDelete } from './compile-mutation.
 export { compileBatch, batchStatement } from './compile-batch.js';
 export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
-export { encodeCursor, decodeCursor } from './cursor.js';
+export { encodeCursor, readCursor } from './cursor.js';
+export type { CursorReading } from './cursor.js';
 export { memoPlan } from './plan-memo.js';

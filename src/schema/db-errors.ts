@@ -27,17 +27,27 @@ const HINTS: Record<string, string> = {
   '55000': 'views that join or aggregate are not updatable; write to their base tables',
 };
 
+/** Longest Postgres text (message or detail) passed on; Postgres echoes input values in both. */
+const MAX_ECHO = 300;
+
+/** `text` cut to {@link MAX_ECHO} characters, saying how much was left out. */
+function bounded(text: string): string {
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}… (${text.length - MAX_ECHO} more characters)`;
+}
+
 /**
  * A Postgres error from a generated query or mutation, in plain words, naming the field,
- * the SQLSTATE and the constraint. Errors that already are GatewayErrors pass through.
+ * the SQLSTATE and the constraint. Errors that already are GatewayErrors pass through (connection
+ * failures, lost connections and a full pool are translated by `connections/`). SECURITY: the
+ * Postgres text is bounded, since it may quote a value the client sent.
  */
 export function databaseError(error: unknown, database: string, field: string): GatewayError {
   if (error instanceof GatewayError) return error;
   const e = error as PgErrorLike;
   const kind = e.code ? CONSTRAINT_WORDS[e.code] : undefined;
   const what = kind
-    ? `${kind}${e.constraint ? ` "${e.constraint}"` : ''} violated${e.column ? ` on column "${e.column}"` : ''}${e.detail ? `: ${e.detail}` : ''}`
-    : (e.message ?? String(error));
+    ? `${kind}${e.constraint ? ` "${e.constraint}"` : ''} violated${e.column ? ` on column "${e.column}"` : ''}${e.detail ? `: ${bounded(e.detail)}` : ''}`
+    : bounded(e.message ?? String(error));
   return new GatewayError(kind ? 'CONSTRAINT_VIOLATION' : 'DB_ERROR', `[${database}] ${field}: ${what}`, {
     database,
     hint: e.code ? HINTS[e.code] : undefined,
