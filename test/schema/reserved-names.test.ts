@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+// Issue #12 item 4: a catalog cannot break the schema.
+let rsv: TestDatabase;
+let other: TestDatabase;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  [rsv, other] = await Promise.all([createTestDatabase('rsv'), createTestDatabase('rsvother')]);
+  await rsv.sql('CREATE TABLE seed (id int PRIMARY KEY)');
+  await other.sql("CREATE TABLE seed (id int PRIMARY KEY); INSERT INTO seed VALUES (7)");
+  gw = await startTestGateway({ databases: [{ name: 'rsv', url: rsv.url }, { name: 'other', url: other.url }] });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await Promise.all([rsv?.drop(), other?.drop()]);
+});
+
+async function ddl(sql: string) {
+  const { body } = await gw.graphql('mutation($sql: String!) { executeDDL(database: "rsv", sql: $sql) { statements } }', { sql });
+  expect(body.errors).toBeUndefined();
+}
+
+async function data(query: string, variables?: Record<string, unknown>) {
+  const { status, body } = await gw.graphql(query, variables);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  expect(status).toBe(200);
+  return body.data;
+}
+
+async function databaseError(name: string): Promise<string | null> {
+  const { databases } = await data('{ databases { name error } }');
+  return databases.find((d: { name: string }) => d.name === name).error;
+}
+
+describe('reserved names are mapped, never passed through', () => {
+  it('a table named __typename with a constraint __k and a column __x comes out as typename, _k and x, and every namespace keeps working', async () => {
+    await ddl('CREATE TABLE "__typename" ("__x" int PRIMARY KEY, code text CONSTRAINT "__k" UNIQUE)');
+    expect(await data('{ other { seed { id } } }')).toEqual({ other: { seed: [{ id: 7 }] } });
+    const inserted = await data(`mutation {
+      rsv { insertTypename(objects: [{ x: 1, code: "a" }], onConflict: { constraint: _k, update: [x] }) { x code } }
+    }`);
+    expect(inserted.rsv.insertTypename).toEqual([{ x: 1, code: 'a' }]);
+    const again = await data(`mutation {
+      rsv { insertTypename(objects: [{ x: 2, code: "a" }], onConflict: { constraint: _k, update: [x] }) { x code } }
+    }`);
+    expect(again.rsv.insertTypename).toEqual([{ x: 2, code: 'a' }]);
+    expect(await data('{ rsv { typename { x code } typenameByPk(x: 2) { code } } }')).toEqual({ rsv: { typename: [{ x: 2, code: 'a' }], typenameByPk: { code: 'a' } } });
+    // The primary key constraint "__typename_pkey" is an enum value too.
+    const values = await data('{ __type(name: "Rsv_TypenameConstraint") { enumValues { name } } }');
+    expect(values.__type.enumValues.map((v: { name: string }) => v.name).sort()).toEqual(['_k', '_typename_pkey']);
+    expect(await databaseError('rsv')).toBeNull();
+  });
+
+  it('a mapped name that meets an existing one is suffixed, not merged: "__q" next to "_q"', async () => {
+    await ddl('CREATE TABLE pair (id int PRIMARY KEY, a text CONSTRAINT "_q" UNIQUE, b text CONSTRAINT "__q" UNIQUE)');
+    const values = await data('{ __type(name: "Rsv_PairConstraint") { enumValues { name description } } }');
+    expect(values.__type.enumValues.map((v: { name: string }) => v.name).sort()).toEqual(['_q', '_q___q', 'pair_pkey']);
+  });
+
+  it('columns named and, or, not are filterable as and_, or_, not_, next to the operators of the same names', async () => {
+    await ddl('CREATE TABLE logic ("and" int, "or" int, "not" int, id int PRIMARY KEY); INSERT INTO logic VALUES (1, 2, 3, 1), (4, 5, 6, 2)');
+    const found = await data(`{ rsv {
+      byNot: logic(where: { not_: { eq: 3 } }) { id }
+      byAll: logic(where: { and: [{ and_: { eq: 4 } }, { or_: { eq: 5 } }], not: { not_: { eq: 3 } } }) { id and_ or_ not_ }
+      ordered: logic(orderBy: [{ not_: DESC }]) { id }
+    } }`);
+    expect(found.rsv).toEqual({ byNot: [{ id: 1 }], byAll: [{ id: 2, and_: 4, or_: 5, not_: 6 }], ordered: [{ id: 2 }, { id: 1 }] });
+    const updated = await data('mutation { rsv { updateLogic(where: { not_: { eq: 6 } }, set: { not_: 60 }) { not_ } } }');
+    expect(updated.rsv.updateLogic).toEqual([{ not_: 60 }]);
+  });
+});
+
+describe('a rebuilt schema is validated before it is swapped in', () => {
+  it('a catalog that fails validation keeps the last good schema for its database, reports why in databases { error }, and leaves the others alone', async () => {
+    // Postgres allows an enum without labels; GraphQL does not allow an enum without values.
+    await ddl('CREATE TYPE nothing AS ENUM (); CREATE TABLE broken (id int PRIMARY KEY, e nothing)');
+    const error = await databaseError('rsv');
+    expect(error).toMatch(/^\[schema:rsv\] its new catalog was refused, serving the previous one: .*Rsv_Nothing/);
+    expect(error).toMatch(/Hint: /);
+    // Old tables of rsv still answer; the new one is not there; the other namespace is untouched.
+    expect(await data('{ rsv { seed { id } } other { seed { id } } }')).toEqual({ rsv: { seed: [] }, other: { seed: [{ id: 7 }] } });
+    const { body } = await gw.graphql('{ rsv { broken { id } } }');
+    expect(body.errors?.[0].message).toMatch(/Cannot query field "broken"/);
+    // reloadCatalog reports the same refusal and still keeps the last good schema.
+    const reloaded = await data('mutation { reloadCatalog(database: "rsv") { name error } }');
+    expect(reloaded.reloadCatalog.error).toMatch(/refused/);
+    expect(await data('{ other { seed { id } } }')).toEqual({ other: { seed: [{ id: 7 }] } });
+    // Once the object is gone, the next reload is accepted and the error clears.
+    await rsv.sql('DROP TABLE broken; DROP TYPE nothing; CREATE TABLE fixed (id int PRIMARY KEY)');
+    const ok = await data('mutation { reloadCatalog(database: "rsv") { name error } }');
+    expect(ok.reloadCatalog.error).toBeNull();
+    expect(await data('{ rsv { fixed { id } } }')).toEqual({ rsv: { fixed: [] } });
+  });
+});
