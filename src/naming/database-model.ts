@@ -222,9 +222,10 @@ function nameRelations(models: TableModel[]): void {
     }),
   );
   const order = new Map<RelationModel, number>();
-  const add = (owner: TableModel, wanted: string, byColumns: string[], constraint: string, rel: Omit<RelationModel, 'field' | 'kind'>, rank: number) => {
+  const add = (owner: TableModel, otherTable: string, byColumns: string[], constraint: string, rel: Omit<RelationModel, 'field' | 'kind'>, rank: number) => {
     const scope = scopes.get(owner)!;
-    const field = scope.has(wanted) ? scope.claim(`${wanted}By${byColumns.map(pascalCase).join('And')}`, constraint) : scope.claim(wanted);
+    const wanted = fieldName(otherTable);
+    const field = scope.has(wanted) ? scope.claim(`${camelCase(otherTable)}By${byColumns.map(pascalCase).join('And')}`, constraint) : scope.claim(wanted);
     const model: RelationModel = { kind: 'relation', field, ...rel };
     owner.relations.push(model);
     order.set(model, rank);
@@ -232,8 +233,8 @@ function nameRelations(models: TableModel[]): void {
   for (const link of bySeniority(links, (l) => l.fk.oid)) {
     const { source, target, fk } = link;
     const rank = links.indexOf(link);
-    add(source, fieldName(target.table.name), fk.columns, fk.name, { many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target }, rank);
-    add(target, fieldName(source.table.name), fk.columns, fk.name, { many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: source }, links.length + rank);
+    add(source, target.table.name, fk.columns, fk.name, { many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target }, rank);
+    add(target, source.table.name, fk.columns, fk.name, { many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: source }, links.length + rank);
   }
   for (const model of models) {
     model.relations.sort((a, b) => order.get(a)! - order.get(b)!);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog, type Catalog } from '../../src/catalog/index.js';
+import { parseCatalog, type Catalog, type Table } from '../../src/catalog/index.js';
 import {
   buildDatabaseModel,
   type DatabaseModel,
@@ -304,5 +304,41 @@ describe('buildDatabaseModel: determinism', () => {
     const shared = make();
     expect(names(buildDatabaseModel('db', shared))).toEqual(names(buildDatabaseModel('db', shared)));
     expect(first.tables[0].fields).toEqual(['id:column', 'aId:column', 'aId_a_id:column', 'b:relation', 'bByA2Id:relation']);
+  });
+});
+
+describe('buildDatabaseModel: stable names (rule 6)', () => {
+  const projects = (oid: number) => table('projects', [column('id', 'int4')], { primaryKey: ['id'], oid });
+  const Projects = (oid: number) => table('Projects', [column('id', 'int4')], { primaryKey: ['id'], oid });
+  const listNames = (tables: Table[]) => Object.fromEntries(buildDatabaseModel('x', catalog(tables)).tables.map((t) => [t.table.name, t.ops.list]));
+
+  it('gives a contested name to the table with the lower oid, whichever sorts first', () => {
+    expect(listNames([Projects(20), projects(10)])).toEqual({ projects: 'projects', Projects: 'projects_Projects' });
+    expect(listNames([Projects(10), projects(20)])).toEqual({ Projects: 'projects', projects: 'projects_projects' });
+  });
+
+  it('adding a colliding table renames nothing that exists, in either order', () => {
+    expect(listNames([projects(10)]).projects).toBe(listNames([Projects(20), projects(10)]).projects);
+    expect(listNames([Projects(10)]).Projects).toBe(listNames([Projects(10), projects(20)]).Projects);
+  });
+
+  it('dropping the newer renames nothing; dropping the older hands its name to the newer (the one way a name moves)', () => {
+    expect(listNames([projects(10)])).toEqual({ projects: 'projects' });
+    expect(listNames([Projects(20)])).toEqual({ Projects: 'projects' });
+  });
+
+  it('suffixes an SQL name with characters outside [A-Za-z0-9_] with a hash of the exact name, so "a-b" and "a.b" stay apart', () => {
+    const names = listNames([table('a_b', [], { oid: 1 }), table('a-b', [], { oid: 2 }), table('a.b', [], { oid: 3 })]);
+    expect(names.a_b).toBe('aB');
+    expect(names['a-b']).toMatch(/^aB_a_b_[0-9a-z]+$/);
+    expect(names['a.b']).toMatch(/^aB_a_b_[0-9a-z]+$/);
+    expect(names['a-b']).not.toBe(names['a.b']);
+  });
+
+  it('maps columns named and, or, not to and_, or_, not_ and relations to such tables too', () => {
+    const model = buildDatabaseModel('x', catalog([
+      table('not', [column('id', 'int4'), column('and', 'int4'), column('or', 'int4')], { primaryKey: ['id'], foreignKeys: [fk('self', ['and'], 'not', ['id'])] }),
+    ]));
+    expect([...model.tables[0].fields.keys()]).toEqual(['id', 'and_', 'or_', 'not_', 'notByAnd']);
   });
 });
