@@ -12,9 +12,10 @@
  *    to itself: fields and types drop leading underscores by rule 2 (`__typename` → `typename`),
  *    enum values (Postgres enum labels, constraint names in `onConflict`) keep their spelling
  *    but a leading run of `_` becomes one (`__k` → `_k`), and `true`, `false`, `null` get a
- *    trailing `_`. The field names `and`, `or` and `not` belong to the filter operators, so a
- *    column or relation with that name is `and_`, `or_`, `not_` in every type (output, filter,
- *    orderBy, inputs).
+ *    trailing `_`. The field names `and`, `or` and `not` belong to the filter operators, and
+ *    `true`, `false`, `null` cannot be values of the column enum of `onConflict`, so a column or
+ *    relation with one of these names is `and_`, `or_`, `not_`, `true_`… in every type (output,
+ *    filter, orderBy, inputs).
  * 6. Names are stable: when two objects want one name in one scope, the OLDER keeps it and the
  *    newer gets a suffix made from its own SQL name, never from its rank: `_<sql name>`
  *    (`Projects` next to an older `projects` → `projects_Projects`; characters outside
@@ -53,13 +54,16 @@ export function pascalCase(sql: string): string {
   return fixStart(words(sql).map(upperFirst).join('') || '_');
 }
 
-/** Field names that filter input types use for their operators (rule 5). */
-export const FILTER_OPERATOR_FIELDS: ReadonlySet<string> = new Set(['and', 'or', 'not']);
+/**
+ * Field names a column or relation cannot have (rule 5): the filter operators, and the words a
+ * column name cannot be as an enum value (`onConflict: { update: [...] }` lists columns as one).
+ */
+export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set(['and', 'or', 'not', 'true', 'false', 'null']);
 
-/** A field name for a column or relation: camelCase, with the filter operators' names mapped (rule 5). */
+/** A field name for a column or relation: camelCase, with reserved names mapped (rule 5). */
 export function fieldName(sql: string): string {
   const name = camelCase(sql);
-  return FILTER_OPERATOR_FIELDS.has(name) ? `${name}_` : name;
+  return RESERVED_FIELD_NAMES.has(name) ? `${name}_` : name;
 }
 
 /** A GraphQL enum value for a Postgres enum label or constraint name: kept when already valid, else mapped (rules 1 and 5). */

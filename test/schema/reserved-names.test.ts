@@ -72,6 +72,16 @@ describe('reserved names are mapped, never passed through', () => {
     const updated = await data('mutation { rsv { updateLogic(where: { not_: { eq: 6 } }, set: { not_: 60 }) { not_ } } }');
     expect(updated.rsv.updateLogic).toEqual([{ not_: 60 }]);
   });
+
+  it('columns named true, false, null are true_, false_, null_, also as values of the onConflict column enum', async () => {
+    await ddl('CREATE TABLE words (id int PRIMARY KEY, "true" boolean, "null" text)');
+    const upserted = await data(`mutation { rsv {
+      a: insertWords(objects: [{ id: 1, true_: true, null_: "x" }]) { id }
+      b: insertWords(objects: [{ id: 1, true_: false, null_: "y" }], onConflict: { constraint: words_pkey, update: [true_, null_] }) { true_ null_ }
+    } }`);
+    expect(upserted.rsv.b).toEqual([{ true_: false, null_: 'y' }]);
+    expect(await databaseError('rsv')).toBeNull();
+  });
 });
 
 describe('a rebuilt schema is validated before it is swapped in', () => {
