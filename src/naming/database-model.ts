@@ -116,7 +116,8 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
   const enums = new Map<string, EnumModel>();
   const names = new Map<Table, TableNames>();
   // Enums and tables share the type scope: one pass over both, oldest first.
-  const claimants = bySeniority<EnumType | Table>([...catalog.enums, ...tables], (o) => o.oid);
+  // NOTE: Postgres allows an enum without labels, GraphQL does not; its columns are plain strings.
+  const claimants = bySeniority<EnumType | Table>([...catalog.enums.filter((e) => e.values.length > 0), ...tables], (o) => o.oid);
   for (const item of claimants) {
     if ('values' in item) enums.set(`${item.schema}.${item.name}`, nameEnum(item, sqlNameOf(item), prefix, typeScope));
     else names.set(item, nameTable(sqlNameOf(item), prefix, { typeScope, baseScope, opScope, mutationScope }));

@@ -121,9 +121,11 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
         const state = this.catalogs.get(name);
         return state?.catalog !== undefined && state.catalog !== inSchema.get(name);
       });
-      // NOTE: each suspect alone first, so one bad database does not hold back the others' changes.
-      const guilty = suspects.filter((name) => this.build([name]).error);
-      for (const name of guilty.length > 0 ? guilty : suspects) this.reject(name, inSchema.get(name), (this.build([name]).error ?? built.error).message);
+      // NOTE: each suspect's change alone (the others as served now), so one bad database does not hold back the others.
+      const alone = (name: string) => this.build(new Map(suspects.filter((other) => other !== name).map((other) => [other, inSchema.get(other)]))).error;
+      const guilty = suspects.map((name) => ({ name, error: alone(name) })).filter((g) => g.error);
+      if (guilty.length === 0) guilty.push(...suspects.map((name) => ({ name, error: built.error })));
+      for (const { name, error } of guilty) this.reject(name, inSchema.get(name), (error ?? built.error)!.message);
       built = this.build();
     }
     if (built.error) {
@@ -145,16 +147,16 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
     this.log?.error({ database: name, err: state.error }, 'catalog refused; keeping the last good one');
   }
 
-  /** Models of every database with a catalog (or of `only`), and the schema they make, validated. */
-  private build(only?: string[]): { models: DatabaseModel[]; schema: GraphQLSchema; error?: undefined } | { error: Error } {
+  /** Models of every database with a catalog (`instead` replacing some), and the schema they make, validated. */
+  private build(instead = new Map<string, Catalog | undefined>()): { models: DatabaseModel[]; schema: GraphQLSchema; error?: undefined } | { error: Error } {
     const models: DatabaseModel[] = [];
     const prefixes = new Map<string, string>();
     for (const connection of this.registry.list()) {
-      if (only && !only.includes(connection.name)) continue;
       const state = this.catalogs.get(connection.name);
-      if (!state?.catalog) continue;
+      const catalog = instead.has(connection.name) ? instead.get(connection.name) : state?.catalog;
+      if (!state || !catalog) continue;
       try {
-        const model = buildDatabaseModel(connection.name, state.catalog, { readOnly: connection.config.readOnly, schemas: connection.config.schemas });
+        const model = buildDatabaseModel(connection.name, catalog, { readOnly: connection.config.readOnly, schemas: connection.config.schemas });
         // NOTE: `my_app` and `myApp` would share type names; the one registered later is left out rather than breaking every namespace.
         const clash = prefixes.get(model.typePrefix);
         if (clash) {
@@ -168,8 +170,7 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
       }
     }
     try {
-      // Extensions (cross-database relationships) need every database; a lone database is checked without them.
-      return { models, schema: buildGatewaySchema({ models, extensions: only ? [] : this.extensions() }) };
+      return { models, schema: buildGatewaySchema({ models, extensions: this.extensions() }) };
     } catch (error) {
       return { error: error as Error };
     }
