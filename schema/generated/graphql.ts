@@ -23,7 +23,7 @@ export type DirectivesWithBacklogQueryVariables = Exact<{
 }>;
 
 
-export type DirectivesWithBacklogQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, status: Engineer_DirectiveStatus, priority: number, sequenceRank: string | null, sdBacklogMap: Array<{ backlogId: string, backlogTitle: string, extras: unknown }> }> } | null };
+export type DirectivesWithBacklogQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, status: Engineer_DirectiveStatus, priority: number, sequenceRank: string | null, sdBacklogMap: Array<{ backlogId: string, backlogTitle: string, extras: unknown }> }> | null } | null };
 
 export type DirectivePageQueryVariables = Exact<{
   first: number;
@@ -31,7 +31,7 @@ export type DirectivePageQueryVariables = Exact<{
 }>;
 
 
-export type DirectivePageQuery = { engineer: { strategicDirectivesV2Connection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, title: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type DirectivePageQuery = { engineer: { strategicDirectivesV2Connection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, title: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type DatabaseHealthQueryVariables = Exact<{ [key: string]: never; }>;
 

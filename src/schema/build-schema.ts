@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { validateSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
 import { authorize } from './authorize.js';
@@ -21,6 +21,9 @@ export interface SchemaInput {
  * Builds the whole gateway schema: `databases` and admin fields, one namespace field per
  * database under Query and (when it has writable tables) Mutation. Pure: no I/O, so a failed
  * build leaves the previous schema in place.
+ *
+ * @throws Error `[schema] invalid: …` when the result breaks GraphQL's rules, so a schema that
+ * would fail every request is never served.
  */
 export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
   const { builder, shared } = createBuilder();
@@ -91,5 +94,8 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
     }),
   });
   if (admin.subscription) b.subscriptionType({ fields: admin.subscription });
-  return builder.toSchema({ sortSchema: false });
+  const schema = builder.toSchema({ sortSchema: false });
+  const problems = validateSchema(schema);
+  if (problems.length > 0) throw new Error(`[schema] invalid: ${problems.map((p) => p.message).join('; ')}`);
+  return schema;
 }

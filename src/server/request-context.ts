@@ -56,7 +56,7 @@ export function createContextFactory(deps: ContextDeps) {
           if (!rls) return (await connection.query(query.sql, query.parameters)).rows;
           return await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls);
         } catch (error) {
-          throw databaseError(error, database, 'query');
+          throw databaseError(error, database);
         }
       },
       async write(database, fn) {

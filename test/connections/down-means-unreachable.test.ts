@@ -65,7 +65,7 @@ describe('a query error whose message looks like a connection failure', () => {
     const huge = 'SSL'.repeat(70_000);
     const bad = await gw.graphql(`query($t: String) { k { widgets(where: { token: { eq: $t } }) { id } } }`, { t: huge });
     expect(bad.body.errors?.[0].extensions).toMatchObject({ code: 'DB_ERROR', sqlState: '22P02' });
-    expect(bad.body.errors?.[0].message).toMatch(/^\[k\] query: invalid input syntax for type uuid: "[SL]+… \(\d+ more characters\)$/);
+    expect(bad.body.errors?.[0].message).toMatch(/^\[k\.widgets\] invalid input syntax for type uuid: "[SL]+… \(\d+ more characters\)$/);
     expect(JSON.stringify(bad.body).length).toBeLessThan(1_000);
     expect(await statusOf(gw)).toBe('UP');
   });

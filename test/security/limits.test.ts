@@ -91,7 +91,7 @@ describe('errors', () => {
     const { body } = await gw.graphql(`{ shop { users { id nickname } } }`);
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({
-      message: expect.stringMatching(/^\[shop\] .*column .*nickname does not exist/),
+      message: expect.stringMatching(/^\[shop\.users\] .*column .*nickname does not exist/),
       extensions: { code: 'DB_ERROR', database: 'shop', sqlState: '42703' },
     });
     expect(JSON.stringify(body)).not.toMatch(STACK_LINE);
