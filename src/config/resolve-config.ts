@@ -20,7 +20,12 @@ export interface DatabaseConfig {
   database: string;
   ssl: SslMode;
   pool: { max: number; idleTimeoutMillis: number; connectionTimeoutMillis: number };
-  statementTimeoutMs?: number;
+  /** statement_timeout of the pool (ms; 0: none). */
+  statementTimeoutMs: number;
+  /** statement_timeout of DDL statements (ms; 0: none). */
+  ddlStatementTimeoutMs: number;
+  /** statement_timeout of migration statements (ms; 0: none). */
+  migrationStatementTimeoutMs: number;
   readOnly: boolean;
   mode: ConnectionMode;
   schemas: string[];
@@ -110,6 +115,8 @@ export function resolveDatabase(entry: DatabaseEntry, index: number, baseDir: st
     ssl,
     pool: entry.pool,
     statementTimeoutMs: entry.statementTimeoutMs,
+    ddlStatementTimeoutMs: entry.ddlStatementTimeoutMs,
+    migrationStatementTimeoutMs: entry.migrationStatementTimeoutMs,
     readOnly: entry.readOnly,
     mode,
     schemas: entry.schemas,

@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'ROW_BUDGET_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE';
 
 export interface GatewayErrorOptions {
   /** Registered database the error concerns. */

@@ -1,4 +1,3 @@
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -11,10 +10,11 @@ import type { GatewayContext } from '../schema/index.js';
 import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
 import { useJit } from './use-jit.js';
+import { useRowBudget } from './use-row-budget.js';
 import { useSchemaSwap } from './use-schema-swap.js';
 
 /**
- * The yoga instance: schema swap, graphql-armor limits (depth, aliases, tokens, cost),
+ * The yoga instance: schema swap, graphql-armor limits (depth, aliases, tokens), the row budget,
  * introspection switch, masked unexpected errors (logged, scrubbed by the logger).
  */
 export function createGatewayYoga(
@@ -32,7 +32,7 @@ export function createGatewayYoga(
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
-    costLimitPlugin({ maxCost: limits.maxCost }) as Plugin,
+    useRowBudget(limits),
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
   return createYoga<Record<string, unknown>, GatewayContext>({
