@@ -93,7 +93,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     rlsSession: createRlsSessions(),
   });
   const yoga = createGatewayYoga(config, schemas, context, log);
-  const http = createHttpServer(yoga, registry, metrics);
+  const http = createHttpServer(yoga, registry, metrics, config.limits);
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {

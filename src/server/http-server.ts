@@ -4,8 +4,15 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
+import { readBodyWithin, sendTooLarge } from './body-limit.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
+
+/** Bounds of what one client may send. */
+export interface HttpServerLimits {
+  /** Largest request body and WebSocket message, in bytes. */
+  maxBodyBytes: number;
+}
 
 export interface HttpServer {
   server: Server;
@@ -16,12 +23,14 @@ export interface HttpServer {
 /**
  * One node:http server for GraphQL over HTTP (yoga), GraphQL over WebSocket (graphql-ws, same
  * path and port, through `yoga.getEnveloped` so auth and context match HTTP), GET /health and
- * GET /metrics (Prometheus).
+ * GET /metrics (Prometheus). Request bodies and WebSocket messages over `limits.maxBodyBytes`
+ * are refused (413 with a JSON error; WebSocket close 1009).
  */
 export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
+  limits: HttpServerLimits,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -35,9 +44,19 @@ export function createHttpServer(
     if (stopping) res.setHeader('connection', 'close');
     if (req.method === 'GET' && path === '/health') return handleHealth(registry, req, res);
     if (req.method === 'GET' && path === '/metrics') return void metrics.handle(req, res);
-    return yoga(req, res);
+    if (req.method === 'GET' || req.method === 'HEAD') return yoga(req, res);
+    // SECURITY: the body is read here, at most maxBodyBytes of it, so yoga never buffers more.
+    readBodyWithin(req, limits.maxBodyBytes).then(
+      (body) => {
+        if (!body) return sendTooLarge(res, limits.maxBodyBytes);
+        // NOTE: yoga (whatwg-node) takes a body already read from `req.body`.
+        (req as { body?: Buffer }).body = body;
+        return yoga(req, res);
+      },
+      () => res.destroy(),
+    );
   });
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.maxBodyBytes });
   useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
