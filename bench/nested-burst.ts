@@ -5,6 +5,9 @@
  * and /health latency while the burst runs. Not part of `npm test` or `npm run bench`.
  *
  *     npx tsx bench/nested-burst.ts
+ *
+ * BURST_TRACE=1 prints the gateway's event-loop delay and GC pauses each second; BURST_PROFILE=1
+ * writes a CPU profile of the gateway to /tmp/burst-prof.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
