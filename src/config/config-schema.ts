@@ -85,8 +85,12 @@ export const databaseSchema = z
     /** on: TLS without certificate checks; verify: TLS with checks; off: plain. */
     ssl: z.union([z.enum(['on', 'off', 'verify']), z.boolean()]).optional(),
     pool: poolSchema.default(poolSchema.parse({})),
-    /** Server-side statement_timeout of every query and mutation statement on this database (ms; 0 turns it off). */
-    statementTimeoutMs: z.number().int().min(0).default(DEFAULT_STATEMENT_TIMEOUT_MS),
+    /**
+     * Server-side statement_timeout of every query and mutation statement on this database (ms; 0
+     * leaves the server's setting). Default 30000, except through a transaction-mode pooler, where it
+     * is sent only when set (PgBouncer refuses unknown startup parameters; set it on the role there).
+     */
+    statementTimeoutMs: z.number().int().min(0).optional(),
     /** statement_timeout of each statement of `executeDDL` / `createTable` (ms; 0 turns it off). */
     ddlStatementTimeoutMs: z.number().int().min(0).default(DEFAULT_DDL_STATEMENT_TIMEOUT_MS),
     /** statement_timeout of each statement of a migration (ms; 0 turns it off). */

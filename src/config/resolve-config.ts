@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig } from './config-schema.js';
+import { configSchema, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig } from './config-schema.js';
 import { supabasePoolerEndpoint } from './supabase.js';
 
 export type ConnectionMode = 'session' | 'transaction';
@@ -114,7 +114,7 @@ export function resolveDatabase(entry: DatabaseEntry, index: number, baseDir: st
     ...endpoint,
     ssl,
     pool: entry.pool,
-    statementTimeoutMs: entry.statementTimeoutMs,
+    statementTimeoutMs: entry.statementTimeoutMs ?? (mode === 'transaction' ? 0 : DEFAULT_STATEMENT_TIMEOUT_MS),
     ddlStatementTimeoutMs: entry.ddlStatementTimeoutMs,
     migrationStatementTimeoutMs: entry.migrationStatementTimeoutMs,
     readOnly: entry.readOnly,

@@ -13,6 +13,14 @@ describe('limits config', () => {
     expect(() => parseConfig({ limits: { maxCost: 20000 } }, {})).toThrow(/limits\.maxCost: maxCost was removed: the row budget limits\.maxRows .* delete maxCost/);
   });
 
+  it('through a transaction-mode pooler the statement timeout is sent only when set', () => {
+    const config = parseConfig({ databases: [
+      { name: 'a', url: 'postgres://u:p@h:6543/a' },
+      { name: 'b', url: 'postgres://u:p@h:6543/b', statementTimeoutMs: 5000 },
+    ] }, {});
+    expect(config.databases.map((d) => [d.mode, d.statementTimeoutMs])).toEqual([['transaction', 0], ['transaction', 5000]]);
+  });
+
   it('a zero statement timeout turns it off; a negative one is refused naming the key', () => {
     const config = parseConfig({ databases: [{ name: 'a', url: 'postgres://u:p@h/a', statementTimeoutMs: 0 }] }, {});
     expect(config.databases[0].statementTimeoutMs).toBe(0);
