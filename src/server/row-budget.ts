@@ -10,6 +10,7 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -50,11 +51,10 @@ interface Walk {
   estimate: RowEstimate;
 }
 
-function included(node: FieldNode | { directives?: FieldNode['directives'] }, variables: Record<string, unknown>): boolean {
+function included(node: { readonly directives?: readonly DirectiveNode[] }, variables: Record<string, unknown>): boolean {
   if (!node.directives?.length) return true;
-  const n = node as FieldNode;
-  if (getDirectiveValues(GraphQLSkipDirective, n, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, n, variables)?.if !== false;
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
 /** Fields of `sets` by response name, fragments followed once per level, each with the type it is selected on. */
