@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'LIMIT_EXCEEDED'
   | 'ORIGIN_NOT_ALLOWED'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'ROW_BUDGET_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE';
 
 /**
  * Codes that say "try the same request again shortly": the request was fine, the database or

@@ -95,7 +95,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   });
   const origins = createOriginPolicy(config.cors, config.host);
   const yoga = createGatewayYoga(config, schemas, context, log, origins);
-  const http = createHttpServer(yoga, registry, metrics, { origins, maxNesting: config.limits.maxNesting });
+  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {
