@@ -35,7 +35,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       if (adminKey && timingSafeEqual(digest(token), adminKey)) return { name: 'admin-key', role: 'admin' };
       const grant = await options.control?.()?.verifyApiKey(token);
       if (!grant) throw new GatewayError('UNAUTHENTICATED', 'unknown or revoked API key', { hint: 'ask an admin for a key (createApiKey)' });
-      return { name: grant.label, role: grant.role, databases: grant.databases ?? undefined };
+      return { name: grant.label, role: grant.role, databases: grant.databases ?? undefined, keyId: grant.id };
     }
     if (!jwt) return anonymous;
     const claims = await jwt.verify(token);
@@ -45,6 +45,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       name: String(claims.sub ?? 'jwt'),
       role: ROLES.has(role as Role) ? (role as Role) : 'reader',
       databases: Array.isArray(databases) ? databases.map(String) : undefined,
+      expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     };
   };
 }
