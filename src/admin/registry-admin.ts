@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { roleAtLeast, type Identity } from '../auth/index.js';
+import { validateSchema } from 'graphql';
+import { ACCESS_TABLE, roleAtLeast, type Identity } from '../auth/index.js';
 import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseConfig, type DatabaseEntry, type RelationshipConfig } from '../config/index.js';
 import { Connection, type ConnectionRegistry } from '../connections/index.js';
 import type { AuditEntry, ControlStore } from '../control/index.js';
@@ -55,7 +56,22 @@ function compact(input: Readonly<Record<string, unknown>>): Record<string, unkno
   );
 }
 
+/** Root field names of the admin API: a database named like one would replace it in the schema. */
+const ADMIN_FIELDS = new Set(Object.keys(ACCESS_TABLE).map((key) => key.split('.')[1]));
+
 const touches = (r: RelationshipConfig, database: string) => r.from.database === database || r.to.database === database;
+
+/**
+ * Rebuilds through `build` and throws when the build fails or the result is not a valid
+ * GraphQL schema (e.g. a table without columns gives a type without fields).
+ * NOTE: the schema manager swaps before this check can run; the caller restores the previous
+ * state at once, so an invalid schema is live only for that moment.
+ */
+async function buildChecked(schemas: SchemaHost, build: () => Promise<void> | void): Promise<void> {
+  await build();
+  const problems = validateSchema(schemas.schema);
+  if (problems.length) throw new Error(problems.map((p) => p.message).slice(0, 3).join('; '));
+}
 
 /**
  * Registration, relationships, API keys and the audit log: run-time changes, persisted in the
@@ -100,6 +116,9 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
   }
 
   function assertNewName(name: string) {
+    if (ADMIN_FIELDS.has(name)) {
+      throw new GatewayError('BAD_USER_INPUT', `database name "${name}" is taken by an admin field of the schema`, { database: name, hint: 'pick another name' });
+    }
     if (registry.get(name)) {
       throw new GatewayError('BAD_USER_INPUT', `a database named "${name}" is already registered`, { database: name, hint: 'use updateDatabase, or another name' });
     }
@@ -112,16 +131,22 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
     }
   }
 
+  /** Takes `name` out of service again, putting `previous` back when there was one. */
+  async function restore(name: string, previous: DatabaseConfig | undefined) {
+    await registry.remove(name);
+    if (!previous) return schemas.forget(name);
+    await registry.add(previous);
+    await schemas.reload([name]).catch(() => {});
+  }
+
   /** Puts `config` in service and rebuilds; on a failed build, puts `previous` (if any) back and throws. */
   async function swapIn(config: DatabaseConfig, previous: DatabaseConfig | undefined) {
     if (previous) await registry.remove(config.name);
     await registry.add(config);
     try {
-      await schemas.reload([config.name]);
+      await buildChecked(schemas, () => schemas.reload([config.name]));
     } catch (error) {
-      await registry.remove(config.name);
-      if (previous) await registry.add(previous);
-      await schemas.reload([config.name]).catch(() => {});
+      await restore(config.name, previous);
       throw new GatewayError('BAD_USER_INPUT', `[registry:${config.name}] the schema does not build with this database: ${(error as Error).message}`, {
         database: config.name,
         hint: 'nothing was stored; fix the database (or its name) and try again',
@@ -143,9 +168,7 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
       try {
         await deps.control()?.saveDatabase(entry);
       } catch (error) {
-        await registry.remove(entry.name);
-        if (previous) await registry.add(previous);
-        await schemas.reload([entry.name]).catch(() => {});
+        await restore(entry.name, previous);
         throw error;
       }
       await audit({ actor: actor.name, action, database: entry.name, summary: `${config.host}:${config.port}/${config.database}`, outcome: 'OK' });
@@ -157,12 +180,17 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
   }
 
   /** Replaces `relationships` with `next`, rebuilds; on a failed build restores them and throws. */
-  function rebuildWith(next: RelationshipConfig[], changed: string[]) {
+  async function rebuildWith(next: RelationshipConfig[], changed: string[]) {
     const before = relationships.splice(0, relationships.length, ...next);
     try {
-      schemas.rebuild(changed);
+      await buildChecked(schemas, () => schemas.rebuild(changed));
     } catch (error) {
       relationships.splice(0, relationships.length, ...before);
+      try {
+        schemas.rebuild(changed);
+      } catch {
+        // NOTE: the previous relationships built before; if not, the manager kept its last good schema.
+      }
       throw new GatewayError('BAD_USER_INPUT', `the schema does not build with this change: ${(error as Error).message}`, { hint: 'nothing was stored' });
     }
     return before;
@@ -210,11 +238,11 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
       const same = (r: RelationshipConfig) => r.from.database === relationship.from.database && r.name === relationship.name;
       const next = relationships.some(same) ? relationships.map((r) => (same(r) ? relationship : r)) : [...relationships, relationship];
       // Build first, then store.
-      const before = rebuildWith(next, [relationship.from.database]);
+      const before = await rebuildWith(next, [relationship.from.database]);
       try {
         await deps.control()?.saveRelationship(relationship);
       } catch (error) {
-        rebuildWith(before, [relationship.from.database]);
+        await rebuildWith(before, [relationship.from.database]);
         throw error;
       }
       await audit({ actor: actor.name, action: 'DEFINE_RELATIONSHIP', database: relationship.from.database, summary: `${relationship.name} → ${relationship.to.database}`, outcome: 'OK' });
@@ -223,7 +251,7 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
     dropRelationship: async (database, name, actor) => {
       const found = relationships.find((r) => r.from.database === database && r.name === name);
       if (!found) throw new GatewayError('NOT_FOUND', `no relationship "${name}" on ${database}`, { database });
-      rebuildWith(relationships.filter((r) => r !== found), [database]);
+      await rebuildWith(relationships.filter((r) => r !== found), [database]);
       await deps.control()?.deleteRelationship(database, name);
       await audit({ actor: actor.name, action: 'DROP_RELATIONSHIP', database, summary: name, outcome: 'OK' });
       return true;

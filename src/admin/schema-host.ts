@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import type { SchemaChangedInfo } from '../schema/index.js';
 
@@ -7,6 +8,7 @@ import type { SchemaChangedInfo } from '../schema/index.js';
  * rebuilds (a failed build throws and keeps the last good schema), and its `changed` event.
  */
 export interface SchemaHost extends EventEmitter<{ changed: [SchemaChangedInfo] }> {
+  readonly schema: GraphQLSchema;
   readonly databaseModels: readonly DatabaseModel[];
   state(database: string): { error?: string } | undefined;
   reload(databases?: string[]): Promise<void>;
