@@ -81,16 +81,25 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
       return run;
     },
     subscribeRun: (runId) => runs.subscribe(runId),
-    subscribeSchemaChanged: () => mapIterator(on(schemas, 'changed') as AsyncIterableIterator<[SchemaChangedInfo]>, ([event]) => event),
+    subscribeSchemaChanged: (databases) => {
+      const events = on(schemas, 'changed') as AsyncIterableIterator<[SchemaChangedInfo]>;
+      if (!databases) return mapIterator(events, ([event]) => event);
+      // SECURITY: a database-limited subscriber hears only of its databases, not even that others changed.
+      const visible = (event: SchemaChangedInfo) => ({ ...event, databases: event.databases.filter((d) => databases.includes(d)) });
+      return mapIterator(events, ([event]) => visible(event), ([event]) => visible(event).databases.length > 0);
+    },
   };
 }
 
-/** Maps an async iterator, passing return() through so listeners are removed when a client leaves. */
-function mapIterator<T, U>(source: AsyncIterableIterator<T>, fn: (value: T) => U): AsyncIterableIterator<U> {
+/** Maps (and optionally filters) an async iterator, passing return() through so listeners are removed when a client leaves. */
+function mapIterator<T, U>(source: AsyncIterableIterator<T>, fn: (value: T) => U, keep: (value: T) => boolean = () => true): AsyncIterableIterator<U> {
   return {
     async next() {
-      const r = await source.next();
-      return r.done ? r : { done: false, value: fn(r.value) };
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return r;
+        if (keep(r.value)) return { done: false, value: fn(r.value) };
+      }
     },
     return: async () => (await source.return?.(), { done: true, value: undefined }),
     [Symbol.asyncIterator]() {

@@ -160,7 +160,8 @@ export interface AdminApi extends AccessLookup {
   createTable(args: CreateTableArgs, actor: Identity): Promise<DDLResultInfo>;
   runMigrations(args: RunMigrationsArgs, actor: Identity): Promise<MigrationRunInfo>;
   subscribeRun(runId: string): AsyncIterableIterator<MigrationEventInfo>;
-  subscribeSchemaChanged(): AsyncIterableIterator<SchemaChangedInfo>;
+  /** Schema changes touching `databases` (undefined: all), each listing only those databases. */
+  subscribeSchemaChanged(databases?: readonly string[]): AsyncIterableIterator<SchemaChangedInfo>;
 
   registerDatabase(input: RegisterDatabaseArgs, actor: Identity): Promise<DatabaseInfo>;
   updateDatabase(input: RegisterDatabaseArgs, actor: Identity): Promise<DatabaseInfo>;

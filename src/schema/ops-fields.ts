@@ -163,8 +163,8 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       }),
       schemaChanged: t.field({
         type: schemaChanged,
-        description: 'Fires after the schema was rebuilt and swapped (registration, DDL, migrations, reloadCatalog).',
-        subscribe: (_p, _a, ctx) => ctx.admin.subscribeSchemaChanged(),
+        description: 'Fires after the schema was rebuilt and swapped (registration, DDL, migrations, reloadCatalog) for a database the caller has a grant on.',
+        subscribe: (_p, _a, ctx) => ctx.admin.subscribeSchemaChanged(ctx.identity.databases),
         resolve: (e) => e,
       }),
     }),

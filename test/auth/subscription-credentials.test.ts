@@ -16,7 +16,7 @@ const clients: { dispose(): Promise<void> | void }[] = [];
 beforeAll(async () => {
   [db, control] = await Promise.all([createTestDatabase('subs'), createTestDatabase('control')]);
   await db.sql('CREATE TABLE items (id int PRIMARY KEY)');
-  gw = await startSecureGateway({ databases: [{ name: 'subs', url: db.url }], control: { url: control.url }, auth: { adminApiKey, jwtSecret } }, { anonymous: null, secretKey: newSecretKey() });
+  gw = await startSecureGateway({ databases: [{ name: 'subs', url: db.url }, { name: 'other', url: db.url }], control: { url: control.url }, auth: { adminApiKey, jwtSecret } }, { anonymous: null, secretKey: newSecretKey() });
 });
 
 afterAll(async () => {
@@ -83,6 +83,17 @@ describe('subscriptions end with their credentials', () => {
     expect(lastError(sub)).toMatchObject({ message: 'the token of this subscription has expired', extensions: { code: 'UNAUTHENTICATED' } });
     expect(lateByMs).toBeGreaterThanOrEqual(0);
     expect(lateByMs).toBeLessThan(1000);
+  });
+
+  it('a subscriber limited to one database hears only of schema changes to that database', async () => {
+    const { createApiKey } = await admin(`mutation { createApiKey(label: "subs-only", role: READER, databases: ["subs"]) { key } }`);
+    const sub = await liveSubscription(createApiKey.key);
+    const before = sub.results.length;
+    await admin(`mutation { reloadCatalog(database: "other") { name } }`);
+    await reload();
+    await waitFor(() => sub.results.length > before);
+    expect(sub.results.slice(before)).toEqual([{ data: { schemaChanged: { databases: ['subs'] } } }]);
+    sub.stop();
   });
 
   it('an unrelated revocation leaves other subscriptions running', async () => {
