@@ -84,7 +84,14 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
       return [...new Set([name, ...touching.flatMap((r) => [r.from.database, r.to.database])])];
     },
   },
-  'Mutation.defineRelationship': { role: 'admin', databases: (a) => [...one(end(a, 'from')), ...one(end(a, 'to'))] },
+  'Mutation.defineRelationship': {
+    role: 'admin',
+    // Replacing a relationship of the same name also touches the database the old one reached.
+    databases: (a, lookup) => {
+      const replaced = lookup.relationships().find((r) => r.from.database === end(a, 'from') && r.name === input(a).name);
+      return [...one(end(a, 'from')), ...one(end(a, 'to')), ...(replaced ? [replaced.to.database] : [])];
+    },
+  },
   'Mutation.dropRelationship': {
     role: 'admin',
     databases: (a, lookup) => {

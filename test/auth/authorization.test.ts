@@ -249,9 +249,14 @@ describe('an admin limited to engineer acts only inside engineer', () => {
     expect(full.migrationRun).toEqual({ id: appRunId });
   });
 
-  it('dropRelationship and unregisterDatabase need grants on every database the relationship reaches', async () => {
+  it('dropRelationship, replacing a relationship and unregisterDatabase need grants on every database the relationship reaches', async () => {
     const drop = await as('admin@engineer', `mutation { dropRelationship(database: "engineer", name: "project") }`);
     expect(drop.body.errors![0]).toMatchObject({ message: 'no grant on database "app"', extensions: { code: 'FORBIDDEN' } });
+    const replace = await as(
+      'admin@engineer',
+      `mutation { defineRelationship(input: { name: "project", type: OBJECT, from: { database: "engineer", table: "strategic_directives_v2", columns: ["app_project_id"] }, to: { database: "engineer", table: "strategic_directives_v2", columns: ["priority"] } }) { name } }`,
+    );
+    expect(replace.body.errors![0]).toMatchObject({ message: 'no grant on database "app"', extensions: { code: 'FORBIDDEN' } });
     const unregister = await as('admin@engineer', `mutation { unregisterDatabase(name: "engineer") }`);
     expect(unregister.body.errors![0]).toMatchObject({ message: 'no grant on database "app"', extensions: { code: 'FORBIDDEN' } });
     expect((await ok('admin', `{ relationships { name } }`)).relationships).toEqual([{ name: 'project' }]);
