@@ -38,7 +38,7 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
       if (!options.dryRun) await schemas.reload([database]);
       return { ...result, sql };
     } catch (error) {
-      await audit({ actor: actor.name, action: 'DDL', database, summary: ddlSummary(`${sql} → ${(error as Error).message}`), outcome: 'FAILED' });
+      await audit({ actor: actor.name, action: 'DDL', database, summary: ddlSummary(sql, (error as Error).message), outcome: 'FAILED' });
       throw error;
     }
   };

@@ -71,7 +71,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     log,
     persist: async (run) => control?.saveMigrationRun(run),
     onFinished: (run, changed) => {
-      void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', summary: `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`, outcome: run.status === 'SUCCEEDED' ? 'OK' : 'FAILED' });
+      // One entry per database, so an admin limited to some databases sees the runs that touched them.
+      const summary = `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`;
+      const outcome = run.status === 'SUCCEEDED' ? 'OK' : 'FAILED';
+      for (const database of run.databases) void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', database, summary, outcome });
       if (changed.size) void schemas.reload([...changed]).catch(() => {});
     },
   });
