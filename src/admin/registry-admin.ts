@@ -1,6 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { validateSchema } from 'graphql';
-import { ACCESS_TABLE, roleAtLeast, type Identity } from '../auth/index.js';
+import { ACCESS_TABLE, type Identity } from '../auth/index.js';
 import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseConfig, type DatabaseEntry, type RelationshipConfig } from '../config/index.js';
 import { Connection, type ConnectionRegistry } from '../connections/index.js';
 import type { AuditEntry, ControlStore } from '../control/index.js';
@@ -32,12 +31,6 @@ type RegistryAdmin = Pick<
   | 'relationships'
   | 'defineRelationship'
   | 'dropRelationship'
-  | 'apiKeys'
-  | 'createApiKey'
-  | 'revokeApiKey'
-  | 'onKeyRevoked'
-  | 'auditLog'
-  | 'apiKeyDatabases'
 >;
 
 function validated<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, what: string): T {
@@ -74,13 +67,11 @@ async function buildChecked(schemas: SchemaHost, build: () => Promise<void> | vo
 }
 
 /**
- * Registration, relationships, API keys and the audit log: run-time changes, persisted in the
- * control database. Every change is built into a schema first and stored only when that works.
+ * Registration and relationships: run-time changes, persisted in the control database. Every change is built into a schema first and stored only when that works.
  * Callers are authorized before (src/auth's table).
  */
 export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
   const { registry, schemas, relationships, audit } = deps;
-  const revocations = new EventEmitter<{ revoked: [string] }>();
 
   /** Tests the connection (SELECT version()) before anything is kept. */
   async function tryConnect(entry: DatabaseEntry) {
@@ -256,42 +247,5 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
       await audit({ actor: actor.name, action: 'DROP_RELATIONSHIP', database, summary: name, outcome: 'OK' });
       return true;
     },
-    createApiKey: async (input, actor) => {
-      // SECURITY: a key never grants more than its creator holds: no higher role, no other databases.
-      if (!actor.role || !roleAtLeast(actor.role, input.role)) {
-        throw new GatewayError('FORBIDDEN', `a ${actor.role ?? 'anonymous'} caller cannot create a ${input.role} key`);
-      }
-      const databases = input.databases ? [...input.databases] : actor.databases ? [...actor.databases] : undefined;
-      const created = await requireControl(deps).createApiKey({ label: input.label, role: input.role, databases });
-      const summary = `${input.label} (${input.role}${databases ? ` on ${databases.join(', ')}` : ''})`;
-      await audit({ actor: actor.name, action: 'CREATE_API_KEY', database: databases?.length === 1 ? databases[0] : undefined, summary, outcome: 'OK' });
-      return { ...created, label: input.label, role: input.role, databases: databases ?? null };
-    },
-    revokeApiKey: async (id, actor) => {
-      const revoked = await requireControl(deps).revokeApiKey(id);
-      await audit({ actor: actor.name, action: 'REVOKE_API_KEY', summary: id, outcome: revoked ? 'OK' : 'FAILED' });
-      if (revoked) revocations.emit('revoked', id);
-      return revoked;
-    },
-    onKeyRevoked: (listener) => {
-      revocations.on('revoked', listener);
-      return () => void revocations.off('revoked', listener);
-    },
-    apiKeyDatabases: async (id) => {
-      const key = await deps.control()?.getApiKey(id);
-      return key ? (key.databases ?? null) : undefined;
-    },
-    apiKeys: async (scope) => {
-      const keys = await requireControl(deps).listApiKeys();
-      const { databases } = scope;
-      return databases ? keys.filter((k) => k.databases && k.databases.every((d) => databases.includes(d))) : keys;
-    },
-    auditLog: (database, scope) => requireControl(deps).listAudit({ database, limit: scope.limit, within: scope.databases }),
   };
-}
-
-function requireControl(deps: RegistryAdminDeps): ControlStore {
-  const control = deps.control();
-  if (!control) throw new GatewayError('BAD_USER_INPUT', 'no control database is configured', { hint: 'set control: { url } in the config' });
-  return control;
 }
