@@ -1,5 +1,5 @@
-/** The gateway's roles, weakest first. The one declaration of the role vocabulary. */
-export const ROLES = ['reader', 'writer', 'admin'] as const;
+/** The gateway's roles, strongest first. The one declaration of the role vocabulary. */
+export const ROLES = ['admin', 'writer', 'reader'] as const;
 
 /** admin > writer > reader: a role may do everything the roles below it may. */
 export type Role = (typeof ROLES)[number];

@@ -12,7 +12,7 @@ const scope = (ctx: GatewayContext) => ({ databases: ctx.identity.databases });
 /** Registration, relationships, API keys and the audit log (access: src/auth's table). */
 export function declareRegistryFields(builder: Builder, database: ObjectRef<Types, DatabaseInfo>): { query: QueryFieldsShape<Types>; mutation: MutationFieldsShape<Types> } {
   const role = builder.enumType('GatewayRole', {
-    values: Object.fromEntries([...ROLES].reverse().map((r) => [r.toUpperCase(), { value: r }])) as Record<Uppercase<Role>, { value: Role }>,
+    values: Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), { value: r }])) as Record<Uppercase<Role>, { value: Role }>,
   });
   const relType = builder.enumType('RelationshipType', { values: { OBJECT: { value: 'object' }, ARRAY: { value: 'array' } } as const });
   const end = builder.objectRef<RelationshipConfig['from']>('RelationshipEnd').implement({
