@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { corsSchema } from './cors-schema.js';
+import { ROLES } from '../auth/index.js';
 
 /** Registered database names become GraphQL field names, so they follow GraphQL's name rule (lower-case first letter). */
 export const DATABASE_NAME = /^[a-z][A-Za-z0-9_]{0,62}$/;
@@ -124,8 +125,8 @@ const relationshipEnd = z
 
 export const relationshipSchema = z
   .object({
-    /** Field name on the `from` side. */
-    name: z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/),
+    /** Field name on the `from` side; names starting with __ are GraphQL's own and refused. */
+    name: z.string().regex(/^(?!__)[_A-Za-z][_0-9A-Za-z]*$/, 'a relationship name is a GraphQL name that does not start with __'),
     from: relationshipEnd,
     to: relationshipEnd,
     /** object: at most one target per source row; array: a list. */
@@ -150,7 +151,7 @@ export const authSchema = z
     /** Claim with the list of databases the token may use (absent: all). */
     databasesClaim: z.string().default('switchyard_databases'),
     /** Role of requests without credentials; none (refused) unless set. */
-    anonymousRole: z.enum(['admin', 'writer', 'reader']).optional(),
+    anonymousRole: z.enum(ROLES).optional(),
     /** Required `iss` of gateway JWTs (one or any of a list); unchecked when unset. */
     issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Required `aud` of gateway JWTs (one or any of a list); unchecked when unset. */
@@ -169,6 +170,11 @@ export const configSchema = z
     host: z.string().default('127.0.0.1'),
     databases: z.array(databaseSchema).default([]),
     relationships: z.array(relationshipSchema).default([]),
+    /**
+     * Directory under which `migrationsDir` of databases registered through the API must lie
+     * (node-pg-migrate runs code from it). Without it the API may not set migrationsDir.
+     */
+    migrationsRoot: z.string().min(1).optional(),
     /** The gateway's own database (registrations, runs, audit). Default: none with a config file, embedded in the demo. */
     control: z.object({ url: z.string() }).strict().optional(),
     limits: z

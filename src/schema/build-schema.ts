@@ -1,9 +1,9 @@
 import { validateSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
-import { authorize } from './authorize.js';
 import { createBuilder, type AnyRef, type Builder } from './builder.js';
 import type { GatewayContext } from './context.js';
+import { guardRootFields } from './guard-fields.js';
 import { implementMutationNamespace, runMutations } from './namespace-mutation.js';
 import { implementQueryNamespace } from './namespace-query.js';
 import { declareTableTypes, type DatabaseRefs } from './table-types.js';
@@ -65,10 +65,7 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
               type: ref,
               nullable: true,
               description: `The database "${name}".`,
-              resolve: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
-                authorize(ctx, 'reader', name);
-                return {};
-              },
+              resolve: () => ({}),
             }),
           ]),
       ),
@@ -84,17 +81,15 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
             type: ref,
             nullable: true,
             description: `Writes to "${name}", all in one transaction.`,
-            resolve: (_p: unknown, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
-              authorize(ctx, 'writer', name);
-              return runMutations(name, ops!, ctx, info);
-            },
+            resolve: (_p: unknown, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => runMutations(name, ops!, ctx, info),
           }),
         ]),
       ),
     }),
   });
   if (admin.subscription) b.subscriptionType({ fields: admin.subscription });
-  const schema = builder.toSchema({ sortSchema: false });
+  // SECURITY: access to every root field is decided by src/auth's table, applied here.
+  const schema = guardRootFields(builder.toSchema({ sortSchema: false }), new Set(input.models.map((m) => m.database)));
   const problems = validateSchema(schema);
   if (problems.length > 0) throw new Error(`[schema] invalid: ${problems.map((p) => p.message).join('; ')}`);
   return schema;

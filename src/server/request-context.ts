@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
+import { GatewayError } from '../errors/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
@@ -49,6 +50,13 @@ export function createContextFactory(deps: ContextDeps) {
       limits: deps.limits,
       admin: deps.admin,
       cache: new Map(),
+      // SECURITY: authenticating the same token again fails once its key is revoked or its JWT has expired.
+      async recheckIdentity() {
+        if (identity.expiresAt !== undefined && Date.now() >= identity.expiresAt) {
+          throw new GatewayError('UNAUTHENTICATED', 'the token of this subscription has expired', { hint: 'subscribe again with a fresh token' });
+        }
+        await deps.authenticate(token);
+      },
       async read(database, query) {
         const connection = deps.registry.require(database);
         deps.onStatement?.(database);
