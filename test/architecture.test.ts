@@ -6,16 +6,18 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   embedded: [],
-  config: ['errors'],
+  auth: ['errors'],
+  config: ['auth', 'errors'],
   connections: ['config', 'errors'],
   catalog: ['errors'],
   naming: ['catalog', 'errors'],
   compile: ['naming', 'catalog', 'errors'],
   federation: ['compile', 'naming', 'catalog', 'config', 'errors'],
-  schema: ['federation', 'compile', 'naming', 'catalog', 'config', 'errors'],
-  control: ['connections', 'config', 'errors'],
+  schema: ['auth', 'federation', 'compile', 'naming', 'catalog', 'config', 'errors'],
+  control: ['auth', 'connections', 'config', 'errors'],
   ops: ['control', 'catalog', 'connections', 'config', 'errors'],
-  server: ['ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
+  admin: ['auth', 'schema', 'ops', 'control', 'naming', 'catalog', 'connections', 'config', 'errors'],
+  server: ['admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
 };
 
 /** Which package only which folders may import (STYLE.md: who owns which library). */

@@ -23,7 +23,7 @@ export type DirectiveTableWithTotalsQueryVariables = Exact<{
 }>;
 
 
-export type DirectiveTableWithTotalsQuery = { engineer: { strategicDirectivesV2Aggregate: { count: number, sum: { priority: string | null }, avg: { priority: string | null }, max: { createdAt: string | null }, nodes: Array<{ id: string, title: string, priority: number }> } } | null };
+export type DirectiveTableWithTotalsQuery = { engineer: { strategicDirectivesV2Aggregate: { count: number, sum: { priority: string | null }, avg: { priority: string | null }, max: { createdAt: string | null }, nodes: Array<{ id: string, title: string, priority: number }> } | null } | null };
 
 export type DirectivesPerDayQueryVariables = Exact<{
   from: string;
@@ -38,12 +38,12 @@ export type BusiestDirectivesQueryVariables = Exact<{
 }>;
 
 
-export type BusiestDirectivesQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, sdBacklogMapAggregate: { count: number, max: { priority: number | null } } }> } | null };
+export type BusiestDirectivesQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, sdBacklogMapAggregate: { count: number, max: { priority: number | null } } }> | null } | null };
 
 export type ProjectActivityQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProjectActivityQuery = { app: { projects: Array<{ id: number, name: string, directivesAggregate: { count: number, max: { createdAt: string | null } } | null }> } | null };
+export type ProjectActivityQuery = { app: { projects: Array<{ id: number, name: string, directivesAggregate: { count: number, max: { createdAt: string | null } } | null }> | null } | null };
 
 export type DirectivesWithBacklogQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -51,7 +51,7 @@ export type DirectivesWithBacklogQueryVariables = Exact<{
 }>;
 
 
-export type DirectivesWithBacklogQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, status: Engineer_DirectiveStatus, priority: number, sequenceRank: string | null, sdBacklogMap: Array<{ backlogId: string, backlogTitle: string, extras: unknown }> }> } | null };
+export type DirectivesWithBacklogQuery = { engineer: { strategicDirectivesV2: Array<{ id: string, title: string, status: Engineer_DirectiveStatus, priority: number, sequenceRank: string | null, sdBacklogMap: Array<{ backlogId: string, backlogTitle: string, extras: unknown }> }> | null } | null };
 
 export type DirectivePageQueryVariables = Exact<{
   first: number;
@@ -59,7 +59,7 @@ export type DirectivePageQueryVariables = Exact<{
 }>;
 
 
-export type DirectivePageQuery = { engineer: { strategicDirectivesV2Connection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, title: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type DirectivePageQuery = { engineer: { strategicDirectivesV2Connection: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, title: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type DatabaseHealthQueryVariables = Exact<{ [key: string]: never; }>;
 

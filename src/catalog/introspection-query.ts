@@ -70,6 +70,7 @@ SELECT json_build_object(
     SELECT json_agg(json_build_object(
       'schema', r.nspname,
       'name', r.relname,
+      'oid', r.oid::int8,
       'relkind', r.relkind,
       'comment', pg_catalog.obj_description(r.oid, 'pg_class'),
       'updatableMask', pg_catalog.pg_relation_is_updatable(r.oid::regclass, false),
@@ -99,6 +100,7 @@ SELECT json_build_object(
       'constraints', coalesce((
         SELECT json_agg(json_build_object(
           'name', k.conname,
+          'oid', k.oid::int8,
           'contype', k.contype,
           'columns', (
             SELECT json_agg(a.attname ORDER BY u.ord)
@@ -125,6 +127,7 @@ SELECT json_build_object(
     SELECT json_agg(json_build_object(
       'schema', en.nspname,
       'name', e.typname,
+      'oid', e.oid::int8,
       'values', coalesce((
         SELECT json_agg(l.enumlabel ORDER BY l.enumsortorder)
         FROM pg_catalog.pg_enum l

@@ -23,8 +23,12 @@ const rawColumnSchema = z.object({
   comment: z.string().nullable(),
 });
 
+// NOTE: oids are optional so catalogs recorded (or cached) before they were read still parse.
+const oid = z.number().int().nonnegative().optional();
+
 const rawConstraintSchema = z.object({
   name: z.string(),
+  oid,
   contype: z.enum(['p', 'u', 'f']),
   columns: z.array(z.string()).min(1),
   targetSchema: z.string().nullable(),
@@ -35,6 +39,7 @@ const rawConstraintSchema = z.object({
 const rawTableSchema = z.object({
   schema: z.string(),
   name: z.string(),
+  oid,
   relkind: z.enum(['r', 'v', 'm', 'f', 'p']),
   comment: z.string().nullable(),
   updatableMask: z.number().int().nonnegative(),
@@ -46,7 +51,7 @@ const rawTableSchema = z.object({
 const rawCatalogSchema = z.object({
   serverVersion: z.string(),
   tables: z.array(rawTableSchema),
-  enums: z.array(z.object({ schema: z.string(), name: z.string(), values: z.array(z.string()) })),
+  enums: z.array(z.object({ schema: z.string(), name: z.string(), oid, values: z.array(z.string()) })),
 });
 
 /** The json `catalog` column as INTROSPECTION_SQL returns it. */
@@ -82,6 +87,8 @@ function bySchemaThenName(a: { schema: string; name: string }, b: { schema: stri
   return compareStrings(a.schema, b.schema) || compareStrings(a.name, b.name);
 }
 
+const withOid = (value: number | undefined) => (value === undefined ? {} : { oid: value });
+
 function parseColumn(raw: RawColumn): Column {
   return {
     name: raw.name,
@@ -105,7 +112,7 @@ function parseForeignKey(raw: RawConstraint, where: string): ForeignKey {
   if (targetColumns.length !== raw.columns.length) {
     throw new Error(`[catalog] foreign key ${raw.name} on ${where} pairs ${raw.columns.length} columns with ${targetColumns.length}`);
   }
-  return { name: raw.name, columns: raw.columns, targetSchema, targetTable, targetColumns };
+  return { name: raw.name, ...withOid(raw.oid), columns: raw.columns, targetSchema, targetTable, targetColumns };
 }
 
 /** Column names of each introspected relation, by tableKey: what the role can actually read. */
@@ -125,7 +132,7 @@ function parseTable(raw: RawTable, visible: VisibleColumns): Table {
     .sort((a, b) => compareStrings(a.name, b.name));
   const uniqueConstraints: UniqueConstraint[] = constraints
     .filter((c) => c.contype !== 'f')
-    .map((c) => ({ name: c.name, columns: c.columns, primary: c.contype === 'p' }));
+    .map((c) => ({ name: c.name, ...withOid(c.oid), columns: c.columns, primary: c.contype === 'p' }));
   const foreignKeys = constraints
     .filter((c) => c.contype === 'f')
     .map((c) => parseForeignKey(c, where))
@@ -134,6 +141,7 @@ function parseTable(raw: RawTable, visible: VisibleColumns): Table {
   return {
     schema: raw.schema,
     name: raw.name,
+    ...withOid(raw.oid),
     kind: TABLE_KINDS[raw.relkind],
     comment: raw.comment,
     columns: raw.columns.map(parseColumn).sort((a, b) => a.position - b.position),
@@ -170,6 +178,6 @@ export function parseCatalog(raw: unknown): Catalog {
   return {
     serverVersion,
     tables: tables.map((t) => parseTable(t, visible)).sort(bySchemaThenName),
-    enums: enums.map((e): EnumType => ({ schema: e.schema, name: e.name, values: [...e.values] })).sort(bySchemaThenName),
+    enums: enums.map((e): EnumType => ({ schema: e.schema, name: e.name, ...withOid(e.oid), values: [...e.values] })).sort(bySchemaThenName),
   };
 }

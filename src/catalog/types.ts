@@ -14,6 +14,8 @@ export type TableKind = 'table' | 'view' | 'materialized_view' | 'foreign_table'
 export interface Table {
   schema: string;
   name: string;
+  /** pg_catalog oid. Oids come from one counter that only grows, so a lower oid means an older object (naming uses it to keep names stable). Absent in catalogs recorded before oids were read. */
+  oid?: number;
   kind: TableKind;
   comment: string | null;
   /** Columns in attnum order. */
@@ -53,12 +55,16 @@ export interface Column {
 
 export interface UniqueConstraint {
   name: string;
+  /** pg_catalog oid. Oids come from one counter that only grows, so a lower oid means an older object (naming uses it to keep names stable). Absent in catalogs recorded before oids were read. */
+  oid?: number;
   columns: string[];
   primary: boolean;
 }
 
 export interface ForeignKey {
   name: string;
+  /** pg_catalog oid. Oids come from one counter that only grows, so a lower oid means an older object (naming uses it to keep names stable). Absent in catalogs recorded before oids were read. */
+  oid?: number;
   columns: string[];
   /** Referenced table. */
   targetSchema: string;
@@ -69,6 +75,8 @@ export interface ForeignKey {
 export interface EnumType {
   schema: string;
   name: string;
+  /** pg_catalog oid. Oids come from one counter that only grows, so a lower oid means an older object (naming uses it to keep names stable). Absent in catalogs recorded before oids were read. */
+  oid?: number;
   values: string[];
 }
 

@@ -11,7 +11,8 @@ export { compileInsert, compileUpdate, compileDelete } from './compile-mutation.
 export { compileBatch, batchStatement } from './compile-batch.js';
 export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
-export { encodeCursor, decodeCursor } from './cursor.js';
+export { encodeCursor, readCursor } from './cursor.js';
+export type { CursorReading } from './cursor.js';
 export { memoPlan } from './plan-memo.js';
 export { planAggregate, planGroupBy } from './plan-aggregate.js';
 export type { AggregateArgs, GroupByArgs } from './plan-aggregate.js';

@@ -1,27 +1,38 @@
-import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
-/** Distinct variable sets remembered per field node before the oldest is dropped. */
-const MAX_VARIANTS = 64;
+/** Compiled plans kept, by count and by an estimate of their bytes. */
+const MAX_ENTRIES = 20_000;
+const MAX_BYTES = 64 * 1024 * 1024;
+/** Rough heap of one compiled statement and its plan (the key is counted on top). */
+const ENTRY_BYTES = 4096;
+/** Variables longer than this (as JSON) are compiled every time: a cache of them would hold little but memory. */
+const MAX_VARIABLES_KEY = 16 * 1024;
 
-const byOwner = new WeakMap<object, WeakMap<FieldNode, Map<string, unknown>>>();
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+const idOf = (o: object): number => {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = ++lastId));
+  return id;
+};
+
+const plans = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, sizeCalculation: (_, key) => key.length + ENTRY_BYTES });
 
 /**
  * PERF: what a field compiles to depends only on its owner (the schema, or a relationship
  * binding of one schema), its field node and the variables. yoga caches parsed documents, so
  * the same query text gives the same field node: repeated operations skip planning and SQL
- * building. Entries die with their owner or document.
+ * building. One LRU for the process, bounded by count and bytes, whatever documents and
+ * variables clients send.
  */
 export function memoPlan<T>(owner: object, info: GraphQLResolveInfo, build: () => T): T {
-  let byNode = byOwner.get(owner);
-  if (!byNode) byOwner.set(owner, (byNode = new WeakMap()));
-  const node = info.fieldNodes[0];
-  let variants = byNode.get(node);
-  if (!variants) byNode.set(node, (variants = new Map()));
-  const key = `${info.fieldNodes.length}:${JSON.stringify(info.variableValues)}`;
-  const hit = variants.get(key) as T | undefined;
-  if (hit !== undefined) return hit;
+  const variables = JSON.stringify(info.variableValues);
+  if (variables.length > MAX_VARIABLES_KEY) return build();
+  const key = `${idOf(owner)}:${idOf(info.fieldNodes[0])}:${info.fieldNodes.length}:${variables}`;
+  const hit = plans.get(key);
+  if (hit) return hit.value as T;
   const value = build();
-  if (variants.size >= MAX_VARIANTS) variants.delete(variants.keys().next().value!);
-  variants.set(key, value);
+  plans.set(key, { value });
   return value;
 }

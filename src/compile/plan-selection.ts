@@ -2,7 +2,7 @@ import { getArgumentValues, type FieldNode, type GraphQLObjectType, type GraphQL
 import { GatewayError } from '../errors/index.js';
 import { relationAggregates, type TableModel } from '../naming/index.js';
 import { collectFields, subSelections, type OperationInput } from './collect-fields.js';
-import { decodeCursor } from './cursor.js';
+import { readCursor } from './cursor.js';
 import { conditionFromWhere, defaultOrder, listOrderFromArgs, orderFromArgs } from './filters.js';
 import { planAggregate, type AggregateArgs } from './plan-aggregate.js';
 import { remoteKeyAlias, type Condition, type ConnectionPlan, type FieldPlan, type OrderTerm, type SelectPlan } from './plan.js';
@@ -121,6 +121,20 @@ export function planConnection(table: TableModel, nodes: readonly FieldNode[], a
   const backward = args.last != null;
   const take = checkedLimit(backward ? args.last : args.first, ctx.limits, `${table.ops.connection}(${backward ? 'last' : 'first'})`, table.database);
   const orderBy = keysetOrder(table, orderFromArgs(table, args.orderBy));
+  // SECURITY: cursors are checked against the order's arity and column types before any SQL.
+  const decode = (cursor: string | null | undefined, name: string) => {
+    if (cursor == null) return undefined;
+    const read = readCursor(cursor, orderBy);
+    if ('reason' in read) {
+      throw new GatewayError('BAD_USER_INPUT', `${table.ops.connection}(${name}): not a cursor of this field and order: ${read.reason}`, {
+        database: table.database,
+        hint: 'pass a cursor from edges.cursor or pageInfo of the same query shape (same orderBy)',
+      });
+    }
+    return read.values;
+  };
+  const after = decode(args.after, 'after');
+  const before = decode(args.before, 'before');
   const top = collectFields(subSelections(nodes), ctx);
   const nodeSets: (SelectionSetNode | undefined)[] = [];
   let totalCount = false;
@@ -133,23 +147,12 @@ export function planConnection(table: TableModel, nodes: readonly FieldNode[], a
       if (edge[0].name.value === 'node') nodeSets.push(...subSelections(edge));
     }
   }
-  const decode = (cursor: string | null | undefined, name: string) => {
-    if (cursor == null) return undefined;
-    const values = decodeCursor(cursor);
-    if (!values || values.length !== orderBy.length) {
-      throw new GatewayError('BAD_USER_INPUT', `${table.ops.connection}(${name}): not a cursor of this field and order`, {
-        database: table.database,
-        hint: 'pass a cursor from edges.cursor or pageInfo of the same query shape',
-      });
-    }
-    return values;
-  };
   return {
     select: { table, fields: planFields(table, nodeSets, ctx), where: conditionFromWhere(table, args.where), orderBy },
     take,
     backward,
-    after: decode(args.after, 'after'),
-    before: decode(args.before, 'before'),
+    after,
+    before,
     totalCount,
   };
 }

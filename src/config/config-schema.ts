@@ -1,10 +1,31 @@
 import { z } from 'zod';
 import { corsSchema } from './cors-schema.js';
+import { ROLES } from '../auth/index.js';
 
 /** Registered database names become GraphQL field names, so they follow GraphQL's name rule (lower-case first letter). */
 export const DATABASE_NAME = /^[a-z][A-Za-z0-9_]{0,62}$/;
 
 const port = z.number().int().min(1).max(65535);
+
+/** Default statement_timeout of queries and mutations: 30 s. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** Default statement_timeout of DDL statements: 5 min (a rewrite of a big table may take a while). */
+export const DEFAULT_DDL_STATEMENT_TIMEOUT_MS = 300_000;
+/** Default statement_timeout of migration statements: 30 min. */
+export const DEFAULT_MIGRATION_STATEMENT_TIMEOUT_MS = 1_800_000;
+
+/** Defaults of `limits`. */
+export const DEFAULT_LIMITS = {
+  defaultLimit: 100,
+  maxLimit: 1000,
+  maxRows: 50_000,
+  maxBodyBytes: 1_048_576,
+  maxDepth: 10,
+  maxAliases: 30,
+  maxTokens: 5000,
+  maxNesting: 64,
+  documentCache: { maxDocuments: 1000, maxBytes: 4 * 1024 * 1024 },
+} as const;
 
 export const poolSchema = z
   .object({
@@ -68,8 +89,16 @@ export const databaseSchema = z
     /** on: TLS without certificate checks; verify: TLS with checks; off: plain. */
     ssl: z.union([z.enum(['on', 'off', 'verify']), z.boolean()]).optional(),
     pool: poolSchema.default(poolSchema.parse({})),
-    /** Server-side statement_timeout for every statement of this database (ms). */
-    statementTimeoutMs: z.number().int().min(1).optional(),
+    /**
+     * Server-side statement_timeout of every query and mutation statement on this database (ms; 0
+     * leaves the server's setting). Default 30000, except through a transaction-mode pooler, where it
+     * is sent only when set (PgBouncer refuses unknown startup parameters; set it on the role there).
+     */
+    statementTimeoutMs: z.number().int().min(0).optional(),
+    /** statement_timeout of each statement of `executeDDL` / `createTable` (ms; 0 turns it off). */
+    ddlStatementTimeoutMs: z.number().int().min(0).default(DEFAULT_DDL_STATEMENT_TIMEOUT_MS),
+    /** statement_timeout of each statement of a migration (ms; 0 turns it off). */
+    migrationStatementTimeoutMs: z.number().int().min(0).default(DEFAULT_MIGRATION_STATEMENT_TIMEOUT_MS),
     /** No mutations, DDL or migrations. */
     readOnly: z.boolean().default(false),
     /** session (default) or transaction (a transaction-mode pooler: no DDL, no session state). */
@@ -96,8 +125,8 @@ const relationshipEnd = z
 
 export const relationshipSchema = z
   .object({
-    /** Field name on the `from` side. */
-    name: z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/),
+    /** Field name on the `from` side; names starting with __ are GraphQL's own and refused. */
+    name: z.string().regex(/^(?!__)[_A-Za-z][_0-9A-Za-z]*$/, 'a relationship name is a GraphQL name that does not start with __'),
     from: relationshipEnd,
     to: relationshipEnd,
     /** object: at most one target per source row; array: a list. */
@@ -122,7 +151,7 @@ export const authSchema = z
     /** Claim with the list of databases the token may use (absent: all). */
     databasesClaim: z.string().default('switchyard_databases'),
     /** Role of requests without credentials; none (refused) unless set. */
-    anonymousRole: z.enum(['admin', 'writer', 'reader']).optional(),
+    anonymousRole: z.enum(ROLES).optional(),
     /** Required `iss` of gateway JWTs (one or any of a list); unchecked when unset. */
     issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Required `aud` of gateway JWTs (one or any of a list); unchecked when unset. */
@@ -141,38 +170,50 @@ export const configSchema = z
     host: z.string().default('127.0.0.1'),
     databases: z.array(databaseSchema).default([]),
     relationships: z.array(relationshipSchema).default([]),
+    /**
+     * Directory under which `migrationsDir` of databases registered through the API must lie
+     * (node-pg-migrate runs code from it). Without it the API may not set migrationsDir.
+     */
+    migrationsRoot: z.string().min(1).optional(),
     /** The gateway's own database (registrations, runs, audit). Default: none with a config file, embedded in the demo. */
     control: z.object({ url: z.string() }).strict().optional(),
     limits: z
       .object({
         /** Rows returned by a list field without `limit`. */
-        defaultLimit: z.number().int().min(1).default(100),
-        /** Largest `limit` / `first` accepted. */
-        maxLimit: z.number().int().min(1).default(1000),
-        maxDepth: z.number().int().min(1).default(10),
-        maxAliases: z.number().int().min(1).default(30),
-        maxTokens: z.number().int().min(1).default(5000),
-        /** graphql-armor cost estimate (objects ×, scalars +, depth weighted). */
-        maxCost: z.number().int().min(1).default(20000),
+        defaultLimit: z.number().int().min(1).default(DEFAULT_LIMITS.defaultLimit),
+        /** Largest `limit` / `first` / `last` accepted. */
+        maxLimit: z.number().int().min(1).default(DEFAULT_LIMITS.maxLimit),
+        /**
+         * Row budget of one operation: the sum, over every paged field, of the product of the page
+         * sizes along its path (`limit`, `first`, `last` or `defaultLimit`). Above it the operation is
+         * refused with ROW_BUDGET_EXCEEDED before any SQL runs.
+         */
+        maxRows: z.number().int().min(1).default(DEFAULT_LIMITS.maxRows),
+        /** Largest HTTP request body and WebSocket message, in bytes (413 / close 1009 above it). */
+        maxBodyBytes: z.number().int().min(1024).default(DEFAULT_LIMITS.maxBodyBytes),
+        maxDepth: z.number().int().min(1).default(DEFAULT_LIMITS.maxDepth),
+        maxAliases: z.number().int().min(1).default(DEFAULT_LIMITS.maxAliases),
+        maxTokens: z.number().int().min(1).default(DEFAULT_LIMITS.maxTokens),
         /** Deepest bracket nesting of a document, and of arrays / objects in variables. */
-        maxNesting: z.number().int().min(4).max(500).default(64),
+        maxNesting: z.number().int().min(4).max(500).default(DEFAULT_LIMITS.maxNesting),
         /** Parsed documents kept (with their validation, executors and compiled SQL), by count and by query text. */
         documentCache: z
-          .object({ maxDocuments: z.number().int().min(1).default(1000), maxBytes: z.number().int().min(1024).default(4 * 1024 * 1024) })
+          .object({
+            maxDocuments: z.number().int().min(1).default(DEFAULT_LIMITS.documentCache.maxDocuments),
+            maxBytes: z.number().int().min(1024).default(DEFAULT_LIMITS.documentCache.maxBytes),
+          })
           .strict()
-          .default({ maxDocuments: 1000, maxBytes: 4 * 1024 * 1024 }),
+          .default({ ...DEFAULT_LIMITS.documentCache }),
+        /** Removed: refused with a hint, so that nobody believes an ignored limit holds. */
+        maxCost: z
+          .unknown()
+          .optional()
+          .refine((v) => v === undefined, {
+            message: 'maxCost was removed: the row budget limits.maxRows (default 50000) replaces the cost estimate; delete maxCost',
+          }),
       })
       .strict()
-      .default({
-        defaultLimit: 100,
-        maxLimit: 1000,
-        maxDepth: 10,
-        maxAliases: 30,
-        maxTokens: 5000,
-        maxCost: 20000,
-        maxNesting: 64,
-        documentCache: { maxDocuments: 1000, maxBytes: 4 * 1024 * 1024 },
-      }),
+      .default({ ...DEFAULT_LIMITS, documentCache: { ...DEFAULT_LIMITS.documentCache } }),
     /** Serve GET /graphql (queries only, as GraphQL over HTTP allows); false refuses GET with 405. */
     allowGet: z.boolean().default(true),
     /** How often every database is probed (ms). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig } from './config-schema.js';
+import { configSchema, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig } from './config-schema.js';
 import { supabasePoolerEndpoint } from './supabase.js';
 
 export type ConnectionMode = 'session' | 'transaction';
@@ -20,7 +20,12 @@ export interface DatabaseConfig {
   database: string;
   ssl: SslMode;
   pool: { max: number; idleTimeoutMillis: number; connectionTimeoutMillis: number };
-  statementTimeoutMs?: number;
+  /** statement_timeout of the pool (ms; 0: none). */
+  statementTimeoutMs: number;
+  /** statement_timeout of DDL statements (ms; 0: none). */
+  ddlStatementTimeoutMs: number;
+  /** statement_timeout of migration statements (ms; 0: none). */
+  migrationStatementTimeoutMs: number;
   readOnly: boolean;
   mode: ConnectionMode;
   schemas: string[];
@@ -109,7 +114,9 @@ export function resolveDatabase(entry: DatabaseEntry, index: number, baseDir: st
     ...endpoint,
     ssl,
     pool: entry.pool,
-    statementTimeoutMs: entry.statementTimeoutMs,
+    statementTimeoutMs: entry.statementTimeoutMs ?? (mode === 'transaction' ? 0 : DEFAULT_STATEMENT_TIMEOUT_MS),
+    ddlStatementTimeoutMs: entry.ddlStatementTimeoutMs,
+    migrationStatementTimeoutMs: entry.migrationStatementTimeoutMs,
     readOnly: entry.readOnly,
     mode,
     schemas: entry.schemas,

@@ -2,17 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { Connection, type DatabaseStatus } from './connection.js';
-
-export interface StatusChangeEvent {
-  database: string;
-  from: DatabaseStatus;
-  to: DatabaseStatus;
-}
+import { Connection, type StatusChangeEvent } from './connection.js';
 
 /**
- * All registered databases by name. Probes each one periodically so a database
- * that was down comes back by itself; emits `status` ({@link StatusChangeEvent}) on changes.
+ * All registered databases by name. Probes each one periodically so a database that was down
+ * comes back by itself even without traffic; re-emits every connection's `status`
+ * ({@link StatusChangeEvent}), whether a probe or a request noticed the change.
  */
 export class ConnectionRegistry extends EventEmitter<{ status: [StatusChangeEvent] }> {
   private readonly connections = new Map<string, Connection>();
@@ -31,8 +26,11 @@ export class ConnectionRegistry extends EventEmitter<{ status: [StatusChangeEven
       });
     }
     const connection = new Connection(config, this.log);
+    connection.on('status', (event) => {
+      if (this.connections.get(event.database) === connection) this.emit('status', event);
+    });
     this.connections.set(config.name, connection);
-    await this.probeOne(connection);
+    await connection.probe();
     return connection;
   }
 
@@ -63,15 +61,9 @@ export class ConnectionRegistry extends EventEmitter<{ status: [StatusChangeEven
     return [...this.connections.values()];
   }
 
-  private async probeOne(connection: Connection): Promise<void> {
-    const from = connection.status;
-    const to = await connection.probe();
-    if (from !== to) this.emit('status', { database: connection.name, from, to });
-  }
-
   /** Probes every database now. */
   async probeAll(): Promise<void> {
-    await Promise.all(this.list().map((c) => this.probeOne(c)));
+    await Promise.all(this.list().map((c) => c.probe()));
   }
 
   /** Starts periodic probing (idempotent). The timer does not keep the process alive. */

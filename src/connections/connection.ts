@@ -1,16 +1,23 @@
-import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { EventEmitter } from 'node:events';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { redactSecrets, type DatabaseConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { isUnavailableError, unavailableError } from './connection-errors.js';
+import { Breaker } from './breaker.js';
+import { connectionLostError, isConnectionLost, isPoolWaitTimeout, poolExhaustedError, unavailableError } from './connection-errors.js';
+import { createPool } from './pool.js';
+import { probeDatabase } from './probe.js';
+import { StatementNames } from './statement-names.js';
+import { explainViewWrite } from './view-write.js';
 
 export type DatabaseStatus = 'UP' | 'DOWN' | 'DEGRADED';
 
-/** Distinct statement texts remembered for naming; past this the names are recomputed. */
-const MAX_PREPARED = 2_000;
-/** Queries a pooled connection serves before it is replaced. */
-const PREPARED_CONNECTION_USES = 10_000;
+/** Emitted (`status`) by a {@link Connection} whenever its status changes, whoever noticed. */
+export interface StatusChangeEvent {
+  database: string;
+  from: DatabaseStatus;
+  to: DatabaseStatus;
+}
 
 /** Probe latency above which an answering database is reported DEGRADED. */
 const DEGRADED_LATENCY_MS = 1_000;
@@ -34,27 +41,23 @@ export interface SessionSettings {
   claims?: Record<string, unknown>;
 }
 
-/** Credentials, TLS and connect timeout of one database, as pg takes them (pools and dedicated clients). */
-export function clientConfig(config: DatabaseConfig): pg.ClientConfig {
-  return {
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    password: config.password,
-    database: config.database,
-    ssl: config.ssl === 'off' ? false : { rejectUnauthorized: config.ssl === 'verify' },
-    connectionTimeoutMillis: config.pool.connectionTimeoutMillis,
-  };
+/** A pooled client checked out by {@link Connection}; `done(lost)` returns it (or discards it when lost). */
+interface Checkout {
+  client: pg.PoolClient;
+  done(lost: boolean): void;
 }
 
-// NOTE: int8 and numeric stay strings (exact); json is parsed by pg itself.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+const ignore = () => {};
 
 /**
- * One registered database: a pg pool, its health and a fail-fast breaker.
- * Owns the pool's lifetime; `close()` ends it.
+ * One registered database: a pg pool, its status and a fail-fast breaker ({@link Breaker}).
+ *
+ * Status rule: only a failure to connect (by a request or the probe) or a failed probe makes it
+ * DOWN; a statement error, a connection lost during a statement and a full pool never do. While
+ * DOWN, statements fail at once except one half-open trial per interval; a trial or probe that
+ * connects makes it UP again. Owns the pool's lifetime; `close()` ends it. Emits `status`.
  */
-export class Connection {
+export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
   readonly name: string;
   readonly config: DatabaseConfig;
   status: DatabaseStatus = 'DOWN';
@@ -65,25 +68,20 @@ export class Connection {
   serverVersion: string | null = null;
   lastProbeAt: Date | null = null;
   private readonly pool: pg.Pool;
-  private readonly statementNames = new Map<string, string>();
+  private readonly names = new StatementNames();
+  private readonly breaker = new Breaker();
   private readonly log?: Logger;
+  private closed = false;
 
   constructor(config: DatabaseConfig, log?: Logger) {
+    super();
     this.name = config.name;
     this.config = config;
     this.log = log?.child({ database: config.name });
-    this.pool = new pg.Pool({
-      ...clientConfig(config),
-      max: config.pool.max,
-      idleTimeoutMillis: config.pool.idleTimeoutMillis,
-      statement_timeout: config.statementTimeoutMs,
-      application_name: 'switchyard',
-      // NOTE: each connection keeps the statements it prepared (see statement()); recycling it
-      // after a while bounds that memory, on both sides, whatever query shapes clients send.
-      maxUses: PREPARED_CONNECTION_USES,
-    });
-    // NOTE: an idle client's error (server restart, pg_terminate_backend) must never crash the process.
-    // The probe, not one lost client, decides whether the database is down.
+    this.pool = createPool(config);
+    // NOTE: an idle client's error (server restart, pg_terminate_backend) must never crash the
+    // process, and one lost client says nothing about the database: the pool drops it, and the
+    // next connect or probe decides.
     this.pool.on('error', (error) => {
       this.log?.warn({ err: this.redact(error.message) }, 'idle connection lost');
     });
@@ -98,68 +96,56 @@ export class Connection {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.config.pool.max };
   }
 
-  /** Runs `SELECT 1`, records latency and status. Never throws. */
+  /**
+   * Runs `SELECT 1` (through the pool, or on a client of its own when every pooled connection is
+   * busy, so a full pool never fails a probe), records latency and status. Never throws.
+   */
   async probe(): Promise<DatabaseStatus> {
-    const started = performance.now();
+    if (this.closed) return this.status;
+    const poolFull = this.pool.idleCount === 0 && this.pool.totalCount >= this.config.pool.max;
     try {
-      await this.pool.query('SELECT 1');
-      this.latencyMs = Math.round((performance.now() - started) * 100) / 100;
-      if (!this.serverVersion) this.serverVersion = (await this.pool.query('SHOW server_version')).rows[0].server_version;
-      const previous = this.status;
-      this.status = this.latencyMs > DEGRADED_LATENCY_MS || this.pool.waitingCount > 0 ? 'DEGRADED' : 'UP';
-      this.error = null;
-      this.hint = null;
-      if (previous === 'DOWN') this.log?.info({ latencyMs: this.latencyMs }, 'database is up');
+      const result = await probeDatabase(poolFull ? undefined : this.pool, this.config);
+      this.latencyMs = result.latencyMs;
+      this.serverVersion = result.serverVersion;
+      this.breaker.succeeded();
+      this.setStatus(this.latencyMs > DEGRADED_LATENCY_MS || this.pool.waitingCount > 0 ? 'DEGRADED' : 'UP');
     } catch (error) {
-      this.latencyMs = null;
       this.markDown(error);
     }
     this.lastProbeAt = new Date();
     return this.status;
   }
 
-  private markDown(error: unknown): void {
-    const unavailable = unavailableError(this.config, error);
-    const hint = unavailable.extensions.hint;
-    const message = hint ? `${unavailable.message} (hint: ${hint})` : unavailable.message;
-    this.hint = (hint as string | undefined) ?? null;
-    this.latencyMs = null;
-    if (this.status !== 'DOWN' || this.error !== message) this.log?.warn({ err: message }, 'database is down');
-    this.status = 'DOWN';
-    this.error = message;
-  }
-
-  /**
-   * Postgres refuses writes to views it cannot update (55000) without saying where the data
-   * lives; this names the view's base tables.
-   */
-  private async explainViewWrite(error: unknown): Promise<Error | undefined> {
-    const e = error as pg.DatabaseError;
-    const match = e?.code === '55000' ? /cannot (?:insert into|update|delete from) view "([^"]+)"/.exec(e.message) : null;
-    if (!match) return undefined;
-    const { rows } = await this.pool
-      .query<{ t: string }>(
-        `SELECT DISTINCT table_schema || '.' || table_name AS t FROM information_schema.view_table_usage WHERE view_name = $1 ORDER BY 1`,
-        [match[1]],
-      )
-      .catch(() => ({ rows: [] as { t: string }[] }));
-    const bases = rows.map((r) => r.t).join(', ') || 'its base tables';
-    return new GatewayError('NOT_UPDATABLE', `[${this.name}] "${match[1]}" is a view that Postgres cannot update; write to ${bases} instead`, {
-      database: this.name,
-      hint: e.hint ?? 'or give the view INSTEAD OF triggers',
-      details: { sqlState: e.code, baseTables: rows.map((r) => r.t) },
-    });
-  }
-
-  private translate(error: unknown): Error {
-    if (error instanceof GatewayError) return error;
-    if (isUnavailableError(error)) {
-      this.markDown(error);
-      return unavailableError(this.config, error);
+  private setStatus(to: DatabaseStatus): void {
+    const from = this.status;
+    if (to !== 'DOWN') {
+      this.error = null;
+      this.hint = null;
     }
-    const e = error as pg.DatabaseError;
-    if (e instanceof Error) e.message = this.redact(e.message);
-    return e;
+    if (from === to) return;
+    this.status = to;
+    if (from === 'DOWN') this.log?.info({ latencyMs: this.latencyMs }, 'database is up');
+    this.emit('status', { database: this.name, from, to });
+  }
+
+  private markDown(error: unknown): void {
+    this.breaker.failed();
+    const unavailable = unavailableError(this.config, error);
+    const hint = unavailable.extensions.hint as string | undefined;
+    const message = hint ? `${unavailable.message} (hint: ${hint})` : unavailable.message;
+    if (this.status !== 'DOWN' || this.error !== message) this.log?.warn({ err: message }, 'database is down');
+    this.hint = hint ?? null;
+    this.latencyMs = null;
+    this.error = message;
+    this.setStatus('DOWN');
+  }
+
+  /** A request connected while the database was DOWN: it is back; a probe fills in latency and version. */
+  private markReachable(): void {
+    this.breaker.succeeded();
+    if (this.status !== 'DOWN') return;
+    this.setStatus('UP');
+    void this.probe();
   }
 
   /**
@@ -169,33 +155,67 @@ export class Connection {
    */
   statement(sql: string, params?: readonly unknown[]): pg.QueryConfig {
     if (this.config.mode !== 'session' || !params?.length) return { text: sql, values: params as unknown[] };
-    let name = this.statementNames.get(sql);
-    if (!name) {
-      if (this.statementNames.size >= MAX_PREPARED) this.statementNames.clear();
-      name = `sy_${createHash('sha1').update(sql).digest('base64url')}`;
-      this.statementNames.set(sql, name);
-    }
-    return { name, text: sql, values: params as unknown[] };
+    return { name: this.names.nameOf(sql), text: sql, values: params as unknown[] };
   }
 
   /**
-   * The breaker: once a probe has found the database DOWN, statements fail at once instead of
-   * each waiting out the connect timeout; the periodic probe closes it again.
+   * Checks a client out of the pool. Refused at once while the breaker is open (but for the
+   * half-open trial). A failure to connect marks the database DOWN; a wait for a busy pool that
+   * times out is POOL_EXHAUSTED and changes nothing.
    */
-  private assertUsable(): void {
-    if (this.status === 'DOWN' && this.lastProbeAt) {
+  private async checkout(): Promise<Checkout> {
+    const admission = this.closed ? 'pass' : this.breaker.admit();
+    if (admission === 'refuse') {
       throw new GatewayError('DB_UNAVAILABLE', this.error ?? `[connections:${this.name}] down`, { database: this.name, hint: this.hint ?? undefined });
     }
+    const waits = this.pool.idleCount === 0 && this.pool.totalCount >= this.config.pool.max;
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      if (waits && isPoolWaitTimeout(error)) {
+        if (admission === 'trial') this.breaker.settled();
+        throw poolExhaustedError(this.config, this.config.pool.connectionTimeoutMillis);
+      }
+      if (!this.closed) this.markDown(error);
+      throw unavailableError(this.config, error);
+    }
+    this.markReachable();
+    // NOTE: pg emits 'error' on a checked-out client whose connection ends (pg_terminate_backend);
+    // the pending query already fails with it, and an unheard 'error' would crash the process.
+    client.on('error', ignore);
+    return {
+      client,
+      done: (lost) => {
+        client.removeListener('error', ignore);
+        client.release(lost);
+      },
+    };
   }
 
-  /** One statement outside a transaction. Unreachable databases give DB_UNAVAILABLE. */
+  /** A failed statement as the client sees it; the client it ran on has been returned already. */
+  private async statementError(error: unknown, lost: boolean): Promise<Error> {
+    if (error instanceof GatewayError) return error;
+    if (lost) return connectionLostError(this.name, error, (text) => this.redact(text));
+    const view = await explainViewWrite(error, this.name, (sql, params) => this.pool.query(sql, params));
+    if (view) return view;
+    if (error instanceof Error) error.message = this.redact(error.message);
+    return error as Error;
+  }
+
+  /** One statement outside a transaction. See the class comment for which errors change the status. */
   async query<R extends pg.QueryResultRow = any>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>> {
-    this.assertUsable();
+    const { client, done } = await this.checkout();
+    let result: pg.QueryResult<R>;
     try {
-      return await this.pool.query<R>(this.statement(sql, params));
+      result = await client.query<R>(this.statement(sql, params));
     } catch (error) {
-      throw (await this.explainViewWrite(error)) ?? this.translate(error);
+      const lost = isConnectionLost(error, client);
+      done(lost);
+      throw await this.statementError(error, lost);
     }
+    done(false);
+    return result;
   }
 
   /**
@@ -203,33 +223,36 @@ export class Connection {
    * With `session`, SET LOCAL ROLE and request.jwt.claims are applied first.
    */
   async transaction<T>(fn: (client: TransactionClient) => Promise<T>, session?: SessionSettings): Promise<T> {
-    this.assertUsable();
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw this.translate(error);
-    }
-    let broken = false;
+    const { client, done } = await this.checkout();
+    let lost = false;
+    // NOTE: statements of `fn` fail with the lost-connection error itself, so that callers which
+    // wrap errors (one per mutation field) pass it on instead of calling it a statement error.
+    const tx: TransactionClient = {
+      query: (sql, params) =>
+        client.query(sql as string, params as unknown[]).catch((error: unknown) => {
+          if (!isConnectionLost(error, client)) throw error;
+          lost = true;
+          throw connectionLostError(this.name, error, (text) => this.redact(text));
+        }),
+    };
+    let result: T;
     try {
       await client.query('BEGIN');
       if (session) await applySession(client, session);
-      const result = await fn(client);
+      result = await fn(tx);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw (await this.explainViewWrite(error)) ?? this.translate(error);
-    } finally {
-      client.release(broken);
+      lost ||= isConnectionLost(error, client);
+      const rolledBack = !lost && (await client.query('ROLLBACK').then(() => true, () => false));
+      done(!rolledBack);
+      throw await this.statementError(error, lost);
     }
+    done(false);
+    return result;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool.end();
   }
 }

@@ -1,5 +1,6 @@
-export { Connection, clientConfig } from './connection.js';
-export type { DatabaseStatus, PoolStats, TransactionClient, SessionSettings } from './connection.js';
+export { Connection } from './connection.js';
+export type { DatabaseStatus, PoolStats, TransactionClient, SessionSettings, StatusChangeEvent } from './connection.js';
+export { clientConfig } from './pool.js';
+export { HALF_OPEN_INTERVAL_MS } from './breaker.js';
 export { ConnectionRegistry } from './connection-registry.js';
-export type { StatusChangeEvent } from './connection-registry.js';
-export { connectionHint, isUnavailableError, unavailableError } from './connection-errors.js';
+export { connectionHint, connectionLostError, isConnectionLost, isUnavailableError, unavailableError } from './connection-errors.js';

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { ROLES, type Role } from '../auth/index.js';
 import { DATABASE_NAME } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
 
 /** What an API key may do; the same ladder as request identities. */
-export type ApiKeyRole = 'admin' | 'writer' | 'reader';
+export type ApiKeyRole = Role;
 
-export const API_KEY_ROLES: readonly ApiKeyRole[] = ['admin', 'writer', 'reader'];
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ROLES;
 
 /** Every key starts with this, so a leaked key is recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'sy_';

@@ -147,15 +147,18 @@ export class ControlStore {
     );
   }
 
-  /** Runs newest first; with `database`, only runs that touched it. `limit` defaults to 50 (max 1000). */
-  async listMigrationRuns(database?: string, limit?: number): Promise<MigrationRunRecord[]> {
+  /**
+   * Runs newest first; with `database`, only runs that touched it; with `within`, only runs whose
+   * databases all lie in that list (what a database-limited caller may see). `limit` defaults to 50 (max 1000).
+   */
+  async listMigrationRuns(database?: string, limit?: number, within?: readonly string[]): Promise<MigrationRunRecord[]> {
     const { rows } = await this.connection.query(
       `SELECT id, databases, direction, status, error, events, started_by, started_at, finished_at, count, dry_run
        FROM switchyard.migration_runs
-       WHERE $1::text IS NULL OR $1 = ANY (databases)
+       WHERE ($1::text IS NULL OR $1 = ANY (databases)) AND ($3::text[] IS NULL OR databases <@ $3::text[])
        ORDER BY started_at DESC, id
        LIMIT $2`,
-      [database ?? null, clampLimit(limit, 50)],
+      [database ?? null, clampLimit(limit, 50), within ? [...within] : null],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -187,14 +190,17 @@ export class ControlStore {
     );
   }
 
-  /** Audit rows newest first; `limit` defaults to 100 (max 1000). */
-  async listAudit(options: { database?: string; limit?: number } = {}): Promise<AuditRecord[]> {
+  /**
+   * Audit rows newest first; `limit` defaults to 100 (max 1000). With `within`, only rows about one
+   * of those databases (rows about no database, such as key changes, are left out).
+   */
+  async listAudit(options: { database?: string; limit?: number; within?: readonly string[] } = {}): Promise<AuditRecord[]> {
     const { rows } = await this.connection.query<AuditRecord>(
       `SELECT id, at, actor, action, database, summary, outcome FROM switchyard.audit_log
-       WHERE $1::text IS NULL OR database = $1
+       WHERE ($1::text IS NULL OR database = $1) AND ($3::text[] IS NULL OR database = ANY ($3::text[]))
        ORDER BY at DESC, id DESC
        LIMIT $2`,
-      [options.database ?? null, clampLimit(options.limit, 100)],
+      [options.database ?? null, clampLimit(options.limit, 100), options.within ? [...options.within] : null],
     );
     return rows;
   }
@@ -237,6 +243,16 @@ export class ControlStore {
       [id],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /** One key's grant (revoked or not), or undefined when there is no key with this id. */
+  async getApiKey(id: string): Promise<ApiKeyGrant | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const { rows } = await this.connection.query<{ id: string; label: string; role: ApiKeyRole; databases: string[] | null }>(
+      'SELECT id, label, role, databases FROM switchyard.api_keys WHERE id = $1',
+      [id],
+    );
+    return rows[0] && toGrant(rows[0]);
   }
 
   /** Every key, revoked ones included, oldest first; never the key or its hash. */

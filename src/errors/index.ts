@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'BAD_CONFIG'
   | 'BAD_USER_INPUT'
   | 'DB_UNAVAILABLE'
+  | 'POOL_EXHAUSTED'
   | 'DB_ERROR'
   | 'CONSTRAINT_VIOLATION'
   | 'READ_ONLY'
@@ -18,7 +19,15 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'LIMIT_EXCEEDED'
   | 'ORIGIN_NOT_ALLOWED'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'ROW_BUDGET_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE';
+
+/**
+ * Codes that say "try the same request again shortly": the request was fine, the database or
+ * its pool was not. Errors with these codes carry `extensions.retryable: true`.
+ */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DB_UNAVAILABLE', 'POOL_EXHAUSTED']);
 
 export interface GatewayErrorOptions {
   /** Registered database the error concerns. */
@@ -44,6 +53,7 @@ export class GatewayError extends GraphQLError {
         ...(options.database ? { database: options.database } : {}),
         ...(options.hint ? { hint: options.hint } : {}),
         ...options.details,
+        ...(RETRYABLE_CODES.has(code) ? { retryable: true } : {}),
         // yoga turns this into the HTTP status and strips it from the response.
         ...(code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
       },

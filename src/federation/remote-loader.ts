@@ -11,6 +11,9 @@ export interface FederationContext {
 }
 
 type Key = readonly string[];
+
+/** Most keys one batched statement carries; more parents make more statements of this size. */
+export const MAX_KEYS_PER_STATEMENT = 1_000;
 type Loaders = WeakMap<FieldNode, DataLoader<Key, unknown, string>>;
 
 function batchFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): BatchQuery {
@@ -27,7 +30,8 @@ function batchFor(binding: RemoteBinding, args: ListArgs, ctx: FederationContext
 
 /**
  * One DataLoader per request, relationship and field node: all parents at that place in the
- * response share it, so the relationship costs one statement per level of nesting.
+ * response share it, so the relationship costs one statement per level of nesting and per
+ * {@link MAX_KEYS_PER_STATEMENT} distinct keys.
  */
 function loaderFor(binding: RemoteBinding, empty: unknown, args: ListArgs, ctx: FederationContext, info: GraphQLResolveInfo): DataLoader<Key, unknown, string> {
   let loaders = ctx.cache.get(binding) as Loaders | undefined;
@@ -41,7 +45,8 @@ function loaderFor(binding: RemoteBinding, empty: unknown, args: ListArgs, ctx: 
       const [{ data }] = await ctx.read(binding.target.database, batchStatement(batch, keys));
       return (data as unknown[]).map((value) => value ?? empty);
     },
-    { cacheKeyFn: (key) => key.join('\u0000') },
+    // PERF: chunks bound each statement's parameter array and result, whatever the number of parents.
+    { cacheKeyFn: (key) => key.join('\u0000'), maxBatchSize: MAX_KEYS_PER_STATEMENT },
   );
   loaders.set(node, loader);
   return loader;

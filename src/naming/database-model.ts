@@ -1,5 +1,5 @@
-import type { Catalog, Column, EnumType, Table } from '../catalog/index.js';
-import { camelCase, enumValueName, NameScope, pascalCase } from './inflect.js';
+import type { Catalog, Column, EnumType, Table, UniqueConstraint } from '../catalog/index.js';
+import { bySeniority, camelCase, enumValueName, fieldName, NameScope, pascalCase } from './inflect.js';
 
 /** Scalars the generated schema uses (besides GraphQL's own). */
 export type ScalarName = 'Int' | 'Float' | 'Boolean' | 'String' | 'BigInt' | 'BigDecimal' | 'JSON' | 'DateTime' | 'Date';
@@ -68,6 +68,8 @@ export interface TableModel {
   };
   columns: ColumnModel[];
   columnsBySql: Map<string, ColumnModel>;
+  /** Unique constraints (primary key included) with their GraphQL enum value name, for onConflict. */
+  constraints: { value: string; constraint: UniqueConstraint }[];
   relations: RelationModel[];
   /** Output fields by GraphQL name (columns and relations; remote ones are added by federation). */
   fields: Map<string, FieldModel>;
@@ -91,67 +93,59 @@ function scalarOf(column: Column): ScalarName {
   return SCALAR_BY_PG_TYPE[column.type] ?? 'String';
 }
 
-/**
- * Names every table, column, relation and enum of one database's catalog, by the rule in
- * inflect.ts. Pure and deterministic: the same catalog always gives the same names.
- */
 /** Tables that belong to tooling, not to the application (node-pg-migrate's bookkeeping). */
 export const HIDDEN_TABLES = new Set(['pgmigrations']);
 
+type TableNames = Pick<TableModel, 'typeName' | 'ops' | 'types'>;
+
+/**
+ * Names every table, column, relation and enum of one database's catalog, by the rule in
+ * inflect.ts. Pure and deterministic: the same catalog always gives the same names. Names are
+ * claimed oldest first (rule 6), so adding an object never renames one that exists.
+ */
 export function buildDatabaseModel(database: string, catalog: Catalog, options: { readOnly?: boolean; schemas?: string[] } = {}): DatabaseModel {
   const prefix = pascalCase(database);
   const mainSchema = options.schemas?.[0] ?? 'public';
+  const sqlNameOf = (o: { schema: string; name: string }) => (o.schema === mainSchema ? o.name : `${o.schema}_${o.name}`);
   const typeScope = new NameScope([`${prefix}_Query`, `${prefix}_Mutation`]);
+  const baseScope = new NameScope();
   const opScope = new NameScope();
   const mutationScope = new NameScope();
+  const tables = catalog.tables.filter((t) => !HIDDEN_TABLES.has(t.name));
 
   const enums = new Map<string, EnumModel>();
-  for (const e of catalog.enums) {
-    const base = pascalCase(e.schema === mainSchema ? e.name : `${e.schema}_${e.name}`);
-    const valueScope = new NameScope();
-    enums.set(`${e.schema}.${e.name}`, {
-      enumType: e,
-      typeName: typeScope.claim(`${prefix}_${base}`),
-      filterName: typeScope.claim(`${prefix}_${base}Filter`),
-      values: e.values.map((label) => ({ label, name: valueScope.claim(enumValueName(label)) })),
-    });
+  const names = new Map<Table, TableNames>();
+  // Enums and tables share the type scope: one pass over both, oldest first.
+  // NOTE: Postgres allows an enum without labels, GraphQL does not; its columns are plain strings.
+  const claimants = bySeniority<EnumType | Table>([...catalog.enums.filter((e) => e.values.length > 0), ...tables], (o) => o.oid);
+  for (const item of claimants) {
+    if ('values' in item) enums.set(`${item.schema}.${item.name}`, nameEnum(item, sqlNameOf(item), prefix, typeScope));
+    else names.set(item, nameTable(sqlNameOf(item), prefix, { typeScope, baseScope, opScope, mutationScope }));
   }
 
-  const models = catalog.tables.filter((t) => !HIDDEN_TABLES.has(t.name)).map((table): TableModel => {
-    const sqlName = table.schema === mainSchema ? table.name : `${table.schema}_${table.name}`;
-    const base = camelCase(sqlName);
-    const typeName = typeScope.claim(`${prefix}_${pascalCase(sqlName)}`);
-    const t = (suffix: string) => typeScope.claim(`${typeName}${suffix}`);
-    const op = (name: string) => opScope.claim(name);
-    const Base = base.charAt(0).toUpperCase() + base.slice(1);
-    const fieldScope = new NameScope(['__typename']);
+  const models = tables.map((table): TableModel => {
+    const fieldScope = new NameScope();
     const columns = table.columns.map((column): ColumnModel => {
       const enumModel = column.typeCategory === 'enum' ? enums.get(`${column.typeSchema}.${column.type}`) : undefined;
       return {
         kind: 'column',
-        field: fieldScope.claim(camelCase(column.name)),
+        field: fieldScope.claim(fieldName(column.name), column.name),
         column,
         scalar: scalarOf(column),
         enum: enumModel,
         castToText: !enumModel && !JSON_SAFE_TYPES.has(column.type),
       };
     });
+    const constraintScope = new NameScope();
+    const values = new Map(bySeniority(table.uniqueConstraints, (u) => u.oid).map((u) => [u, constraintScope.claim(enumValueName(u.name), u.name)]));
     const writable = !options.readOnly;
     return {
       database,
       table,
-      typeName,
-      ops: {
-        list: op(base), byPk: op(`${base}ByPk`), connection: op(`${base}Connection`), aggregate: op(`${base}Aggregate`),
-        insert: mutationScope.claim(`insert${Base}`), update: mutationScope.claim(`update${Base}`), delete: mutationScope.claim(`delete${Base}`),
-        updateByPk: mutationScope.claim(`update${Base}ByPk`), deleteByPk: mutationScope.claim(`delete${Base}ByPk`),
-      },
-      types: {
-        filter: t('Filter'), orderBy: t('OrderBy'), insert: t('InsertInput'), set: t('SetInput'), connection: t('Connection'),
-        edge: t('Edge'), aggregate: t('Aggregate'), column: t('Column'), constraint: t('Constraint'), onConflict: t('OnConflict'),
-      },
+      ...names.get(table)!,
       columns,
       columnsBySql: new Map(columns.map((c) => [c.column.name, c])),
+      constraints: table.uniqueConstraints.map((constraint) => ({ value: values.get(constraint)!, constraint })),
       relations: [],
       fields: new Map(columns.map((c) => [c.field, c])),
       primaryKey: table.primaryKey.map((name) => columns.find((c) => c.column.name === name)!),
@@ -172,31 +166,79 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
   };
 }
 
-/** Adds both directions of every foreign key: many-to-one first (all tables), then one-to-many. */
+function nameEnum(e: EnumType, sqlName: string, prefix: string, typeScope: NameScope): EnumModel {
+  const base = pascalCase(sqlName);
+  const valueScope = new NameScope();
+  return {
+    enumType: e,
+    typeName: typeScope.claim(`${prefix}_${base}`, sqlName),
+    filterName: typeScope.claim(`${prefix}_${base}Filter`, sqlName),
+    values: e.values.map((label) => ({ label, name: valueScope.claim(enumValueName(label), label) })),
+  };
+}
+
+interface Scopes {
+  typeScope: NameScope;
+  baseScope: NameScope;
+  opScope: NameScope;
+  mutationScope: NameScope;
+}
+
+/** A table's type and operation names; a newer table whose name collides carries its own SQL name as suffix (rule 6). */
+function nameTable(sqlName: string, prefix: string, { typeScope, baseScope, opScope, mutationScope }: Scopes): TableNames {
+  const plain = camelCase(sqlName);
+  const base = baseScope.claim(plain, sqlName);
+  const suffix = base.slice(plain.length);
+  const typeName = typeScope.claim(`${prefix}_${pascalCase(sqlName)}${suffix}`, sqlName);
+  const t = (name: string) => typeScope.claim(`${typeName}${name}`, sqlName);
+  const op = (name: string) => opScope.claim(name, sqlName);
+  const write = (name: string) => mutationScope.claim(name, sqlName);
+  const Base = base.charAt(0).toUpperCase() + base.slice(1);
+  return {
+    typeName,
+    ops: {
+      list: op(base), byPk: op(`${base}ByPk`), connection: op(`${base}Connection`), aggregate: op(`${base}Aggregate`),
+      insert: write(`insert${Base}`), update: write(`update${Base}`), delete: write(`delete${Base}`),
+      updateByPk: write(`update${Base}ByPk`), deleteByPk: write(`delete${Base}ByPk`),
+    },
+    types: {
+      filter: t('Filter'), orderBy: t('OrderBy'), insert: t('InsertInput'), set: t('SetInput'), connection: t('Connection'),
+      edge: t('Edge'), aggregate: t('Aggregate'), column: t('Column'), constraint: t('Constraint'), onConflict: t('OnConflict'),
+    },
+  };
+}
+
+/**
+ * Adds both directions of every foreign key, named after the table at the other end. Keys
+ * claim their names oldest first (rule 6): a newer key whose name is taken (by a column or an
+ * older key) is `<name>By<Columns>`. Fields are then listed many-to-one first, in catalog order.
+ */
 function nameRelations(models: TableModel[]): void {
   const byKey = new Map(models.map((m) => [`${m.table.schema}.${m.table.name}`, m]));
-  const scopes = new Map(models.map((m) => [m, new NameScope(['__typename', ...m.fields.keys()])]));
-  const add = (owner: TableModel, wanted: string, byColumns: string[], rel: Omit<RelationModel, 'field' | 'kind'>) => {
-    const scope = scopes.get(owner)!;
-    const field = scope.claim(scope.has(wanted) ? `${wanted}By${byColumns.map(pascalCase).join('And')}` : wanted);
-    const model: RelationModel = { kind: 'relation', field, ...rel };
-    owner.relations.push(model);
-    owner.fields.set(field, model);
-  };
-  // Every foreign key with both ends exposed, with its name when several point to the same table.
+  const scopes = new Map(models.map((m) => [m, new NameScope(m.fields.keys())]));
   const links = models.flatMap((source) =>
     source.table.foreignKeys.flatMap((fk) => {
       const target = byKey.get(`${fk.targetSchema}.${fk.targetTable}`);
-      if (!target) return [];
-      const ambiguous = source.table.foreignKeys.filter((f) => f.targetSchema === fk.targetSchema && f.targetTable === fk.targetTable).length > 1;
-      const name = (table: TableModel) => (ambiguous ? `${camelCase(table.table.name)}By${fk.columns.map(pascalCase).join('And')}` : camelCase(table.table.name));
-      return [{ source, target, fk, name }];
+      return target ? [{ source, target, fk }] : [];
     }),
   );
-  for (const { source, target, fk, name } of links) {
-    add(source, name(target), fk.columns, { many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target });
+  const order = new Map<RelationModel, number>();
+  const add = (owner: TableModel, otherTable: string, byColumns: string[], constraint: string, rel: Omit<RelationModel, 'field' | 'kind'>, rank: number) => {
+    const scope = scopes.get(owner)!;
+    const wanted = fieldName(otherTable);
+    const field = scope.has(wanted) ? scope.claim(`${camelCase(otherTable)}By${byColumns.map(pascalCase).join('And')}`, constraint) : scope.claim(wanted);
+    const model: RelationModel = { kind: 'relation', field, ...rel };
+    owner.relations.push(model);
+    order.set(model, rank);
+  };
+  for (const link of bySeniority(links, (l) => l.fk.oid)) {
+    const { source, target, fk } = link;
+    const rank = links.indexOf(link);
+    add(source, target.table.name, fk.columns, fk.name, { many: false, constraint: fk.name, columns: fk.columns, targetColumns: fk.targetColumns, target }, rank);
+    add(target, source.table.name, fk.columns, fk.name, { many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: source }, links.length + rank);
   }
-  for (const { source, target, fk, name } of links) {
-    add(target, name(source), fk.columns, { many: true, constraint: fk.name, columns: fk.targetColumns, targetColumns: fk.columns, target: source });
+  for (const model of models) {
+    model.relations.sort((a, b) => order.get(a)! - order.get(b)!);
+    for (const rel of model.relations) model.fields.set(rel.field, rel);
   }
 }

@@ -70,7 +70,7 @@ export async function executeDDL(connection: Connection, sql: string, options: E
 
   const started = performance.now();
   const notices: string[] = [];
-  const client = await openDedicatedClient(connection, 'switchyard-ddl');
+  const client = await openDedicatedClient(connection, 'switchyard-ddl', connection.config.ddlStatementTimeoutMs);
   client.on('notice', (n) => notices.push(`${n.severity ?? 'NOTICE'}: ${connection.redact(n.message ?? '')}`));
   try {
     if (transactional) await runInTransaction(client, connection, sql, statements, lockTimeoutMs, dryRun);

@@ -28,14 +28,15 @@ export function assertSchemaChangesAllowed(connection: Connection, what: string)
 }
 
 /**
- * Opens one pg.Client outside the connection's pool, with the same credentials and TLS.
- * The caller owns it and must `end()` it. Connect failures become DB_UNAVAILABLE.
+ * Opens one pg.Client outside the connection's pool, with the same credentials and TLS and
+ * `statementTimeoutMs` as its statement_timeout (0: none). The caller owns it and must `end()` it.
+ * Connect failures become DB_UNAVAILABLE.
  */
-export async function openDedicatedClient(connection: Connection, applicationName: string): Promise<pg.Client> {
+export async function openDedicatedClient(connection: Connection, applicationName: string, statementTimeoutMs: number): Promise<pg.Client> {
   const config = connection.config;
-  // NOTE: no statement_timeout here: a migration or a table rewrite may rightly outlast the query
-  // timeout of the pool; schema changes are bounded by lock_timeout instead.
-  const client = new pg.Client({ ...clientConfig(config), application_name: applicationName });
+  // NOTE: not the pool's statement_timeout: a migration or a table rewrite may rightly outlast a
+  // query, so DDL and migrations have their own (ddlStatementTimeoutMs, migrationStatementTimeoutMs).
+  const client = new pg.Client({ ...clientConfig(config), application_name: applicationName, statement_timeout: statementTimeoutMs });
   // NOTE: a dropped connection must fail the pending query, not crash the process.
   client.on('error', () => {});
   try {

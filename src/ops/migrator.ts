@@ -95,7 +95,7 @@ export async function migrate(connection: Connection, options: MigrateOptions): 
   const { direction, dryRun = false, onEvent = () => {} } = options;
   const count = options.count ?? (direction === 'up' ? Infinity : 1);
   const database = connection.name;
-  const client = await openDedicatedClient(connection, 'switchyard-migrate');
+  const client = await openDedicatedClient(connection, 'switchyard-migrate', connection.config.migrationStatementTimeoutMs);
   try {
     await lock(client, connection);
     try {

@@ -1,44 +1,45 @@
-import { authorize } from './authorize.js';
-import type { Builder } from './builder.js';
-import type { DatabaseInfo, GatewayContext } from './context.js';
+import type { MutationFieldsShape, QueryFieldsShape, SubscriptionFieldsShape } from '@pothos/core';
+import type { DatabaseInfo } from './admin-api.js';
+import type { Builder, SchemaTypes } from './builder.js';
 import { declareOpsFields } from './ops-fields.js';
 import { declareRegistryFields } from './registry-fields.js';
 
-type FieldsFn = (t: any) => Record<string, unknown>;
+type Types = PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>;
 
+/** Root fields, typed by Pothos: resolvers see `GatewayContext` and their declared argument types. */
 export interface AdminTypes {
-  query: FieldsFn;
-  mutation: FieldsFn;
-  subscription?: FieldsFn;
+  query: QueryFieldsShape<Types>;
+  mutation: MutationFieldsShape<Types>;
+  subscription: SubscriptionFieldsShape<Types>;
 }
 
-/** Status of the registered databases, and the admin operations (registry, DDL, migrations). */
+/**
+ * Status of the registered databases, and the admin operations (registry, DDL, migrations).
+ * Access is not decided here: every root field is checked against src/auth's table.
+ */
 export function declareAdminFields(builder: Builder): AdminTypes {
-  const b = builder as any;
-  const status = b.enumType('DatabaseStatus', { values: ['UP', 'DOWN', 'DEGRADED'] as const });
-  const mode = b.enumType('ConnectionMode', {
-    values: { SESSION: { value: 'session' }, TRANSACTION: { value: 'transaction', description: 'A transaction-mode pooler (Supabase port 6543): no DDL, no session state.' } },
+  const status = builder.enumType('DatabaseStatus', { values: ['UP', 'DOWN', 'DEGRADED'] as const });
+  const mode = builder.enumType('ConnectionMode', {
+    values: {
+      SESSION: { value: 'session' },
+      TRANSACTION: { value: 'transaction', description: 'A transaction-mode pooler (Supabase port 6543): no DDL, no session state.' },
+    } as const,
   });
-  const poolStats = b.objectType('PoolStats', {
-    fields: (t: any) => ({
-      total: t.exposeInt('total'),
-      idle: t.exposeInt('idle'),
-      waiting: t.exposeInt('waiting'),
-      max: t.exposeInt('max'),
-    }),
+  const poolStats = builder.objectRef<DatabaseInfo['pool']>('PoolStats').implement({
+    fields: (t) => ({ total: t.exposeInt('total'), idle: t.exposeInt('idle'), waiting: t.exposeInt('waiting'), max: t.exposeInt('max') }),
   });
-  const database = b.objectRef('Database').implement({
+  const database = builder.objectRef<DatabaseInfo>('Database').implement({
     description: 'A registered database and its health. Credentials are never exposed.',
-    fields: (t: any) => ({
+    fields: (t) => ({
       name: t.exposeString('name'),
       purpose: t.exposeString('purpose'),
-      status: t.field({ type: status, resolve: (d: DatabaseInfo) => d.status }),
+      status: t.field({ type: status, resolve: (d) => d.status }),
       serverVersion: t.exposeString('serverVersion', { nullable: true }),
-      mode: t.field({ type: mode, resolve: (d: DatabaseInfo) => d.mode }),
+      mode: t.field({ type: mode, resolve: (d) => d.mode }),
       readOnly: t.exposeBoolean('readOnly'),
       latencyMs: t.exposeFloat('latencyMs', { nullable: true, description: 'Round trip of the last health probe.' }),
       error: t.exposeString('error', { nullable: true, description: 'Why the database is DOWN (or its catalog could not be read).' }),
-      pool: t.field({ type: poolStats, resolve: (d: DatabaseInfo) => d.pool }),
+      pool: t.field({ type: poolStats, resolve: (d) => d.pool }),
       tables: t.exposeInt('tables', { description: 'Tables and views exposed in the schema.' }),
     }),
   });
@@ -52,11 +53,8 @@ export function declareAdminFields(builder: Builder): AdminTypes {
       ...registryFields.query(t),
       databases: t.field({
         type: [database],
-        description: 'Every registered database with its status.',
-        resolve: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
-          authorize(ctx, 'reader');
-          return ctx.admin.databases().filter((d) => !ctx.identity.databases || ctx.identity.databases.includes(d.name));
-        },
+        description: 'Every registered database the caller has a grant on, with its status.',
+        resolve: (_p, _a, ctx) => ctx.admin.databases(),
       }),
     }),
     mutation: (t) => ({
@@ -64,12 +62,9 @@ export function declareAdminFields(builder: Builder): AdminTypes {
       ...registryFields.mutation(t),
       reloadCatalog: t.field({
         type: database,
-        description: 'Re-reads one database\'s catalog and swaps the schema.',
+        description: "Re-reads one database's catalog and swaps the schema.",
         args: { database: t.arg.string({ required: true }) },
-        resolve: (_p: unknown, args: { database: string }, ctx: GatewayContext) => {
-          authorize(ctx, 'admin', args.database);
-          return ctx.admin.reloadCatalog(args.database);
-        },
+        resolve: (_p, args, ctx) => ctx.admin.reloadCatalog(args.database),
       }),
     }),
   };

@@ -18,7 +18,7 @@ import {
 import { aggregateNames, relationAggregates, type ColumnModel, type TableModel } from '../naming/index.js';
 import type { AnyRef, Builder, SharedTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { planContext } from './namespace-query.js';
+import { atField, planContext } from './namespace-query.js';
 import { byAlias, orderable, type DatabaseRefs, type TableRefs } from './table-types.js';
 
 /** Refs of one table's aggregate types (issue #13). */
@@ -253,16 +253,17 @@ export function aggregateQueryFields(t: any, r: TableRefs): Record<string, unkno
   const fields: Record<string, unknown> = {
     [table.ops.aggregate]: t.field({
       type: r.aggregate,
-      description: `Aggregates over rows of ${what}.`,
+      nullable: true,
+      description: `Aggregates over rows of ${what}; null when its statement fails.`,
       args: { where: t.arg({ type: r.filter, required: false }) },
-      resolve: (_p: unknown, args: AggregateArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveAggregate(table, args, ctx, info),
+      resolve: (_p: unknown, args: AggregateArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => atField(table, info, () => resolveAggregate(table, args, ctx, info)),
     }),
   };
   if (a.column) {
     fields[aggregateNames(table).groupBy] = t.field({
       type: [a.group],
       nullable: true,
-      description: `Rows of ${what} grouped by \`by\`: one row per group with its key and aggregates (default and maximum group counts are the page limits).`,
+      description: `Rows of ${what} grouped by \`by\`: one row per group with its key and aggregates (default and maximum group counts are the page limits); null when its statement fails.`,
       args: {
         by: t.arg({ type: [a.groupBy], required: true }),
         where: t.arg({ type: r.filter, required: false }),
@@ -271,7 +272,7 @@ export function aggregateQueryFields(t: any, r: TableRefs): Record<string, unkno
         limit: t.arg.int({ required: false, description: 'Groups to return (default and maximum are set by the gateway).' }),
         offset: t.arg.int({ required: false }),
       },
-      resolve: (_p: unknown, args: GroupByArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveGroupBy(table, args, ctx, info),
+      resolve: (_p: unknown, args: GroupByArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => atField(table, info, () => resolveGroupBy(table, args, ctx, info)),
     });
   }
   return fields;

@@ -1,9 +1,9 @@
-import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { validateSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
-import { authorize } from './authorize.js';
 import { createBuilder, type AnyRef, type Builder } from './builder.js';
 import type { GatewayContext } from './context.js';
+import { guardRootFields } from './guard-fields.js';
 import { implementMutationNamespace, runMutations } from './namespace-mutation.js';
 import { implementQueryNamespace } from './namespace-query.js';
 import { declareTableTypes, type DatabaseRefs } from './table-types.js';
@@ -21,6 +21,9 @@ export interface SchemaInput {
  * Builds the whole gateway schema: `databases` and admin fields, one namespace field per
  * database under Query and (when it has writable tables) Mutation. Pure: no I/O, so a failed
  * build leaves the previous schema in place.
+ *
+ * @throws Error `[schema] invalid: …` when the result breaks GraphQL's rules, so a schema that
+ * would fail every request is never served.
  */
 export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
   const { builder, shared } = createBuilder();
@@ -62,10 +65,7 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
               type: ref,
               nullable: true,
               description: `The database "${name}".`,
-              resolve: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
-                authorize(ctx, 'reader', name);
-                return {};
-              },
+              resolve: () => ({}),
             }),
           ]),
       ),
@@ -81,15 +81,16 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
             type: ref,
             nullable: true,
             description: `Writes to "${name}", all in one transaction.`,
-            resolve: (_p: unknown, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => {
-              authorize(ctx, 'writer', name);
-              return runMutations(name, ops!, ctx, info);
-            },
+            resolve: (_p: unknown, _a: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => runMutations(name, ops!, ctx, info),
           }),
         ]),
       ),
     }),
   });
   if (admin.subscription) b.subscriptionType({ fields: admin.subscription });
-  return builder.toSchema({ sortSchema: false });
+  // SECURITY: access to every root field is decided by src/auth's table, applied here.
+  const schema = guardRootFields(builder.toSchema({ sortSchema: false }), new Set(input.models.map((m) => m.database)));
+  const problems = validateSchema(schema);
+  if (problems.length > 0) throw new Error(`[schema] invalid: ${problems.map((p) => p.message).join('; ')}`);
+  return schema;
 }

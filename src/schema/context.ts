@@ -1,16 +1,8 @@
+import type { Identity } from '../auth/index.js';
 import type { CompiledQuery, PageLimits } from '../compile/index.js';
+import type { AdminApi } from './admin-api.js';
 
-export type Role = 'admin' | 'writer' | 'reader';
-
-/** Who is asking: set by the server's auth step, read by resolvers for authorisation. */
-export interface Identity {
-  /** "anonymous", an API key's label, or a JWT subject. */
-  name: string;
-  /** null for anonymous requests without any grant. */
-  role: Role | null;
-  /** When set, only these databases may be touched. */
-  databases?: string[];
-}
+export type { Identity, Role } from '../auth/index.js';
 
 export type RunStatement = (query: CompiledQuery) => Promise<Record<string, any>[]>;
 
@@ -30,23 +22,9 @@ export interface GatewayContext {
   cache: Map<unknown, unknown>;
   /** Admin and status operations implemented by the server (ops, control, registry). */
   admin: AdminApi;
-}
-
-export interface DatabaseInfo {
-  name: string;
-  purpose: string;
-  status: 'UP' | 'DOWN' | 'DEGRADED';
-  serverVersion: string | null;
-  mode: 'session' | 'transaction';
-  readOnly: boolean;
-  latencyMs: number | null;
-  error: string | null;
-  pool: { total: number; idle: number; waiting: number; max: number };
-  tables: number;
-}
-
-/** Server-side operations behind admin fields. Each one checks nothing itself: resolvers authorise first. */
-export interface AdminApi {
-  databases(): DatabaseInfo[];
-  [operation: string]: (...args: any[]) => any;
+  /**
+   * Verifies the request's credentials again (the API key is not revoked, the JWT has not
+   * expired); throws UNAUTHENTICATED otherwise. Long-lived subscriptions call it.
+   */
+  recheckIdentity(): Promise<void>;
 }

@@ -89,7 +89,7 @@ async function runMutations(database: string, fields: Map<string, MutationField>
         const data = rows[0].data as Row[];
         result[step.alias] = step.op.operation.endsWith('ByPk') ? (data[0] ?? null) : data;
       } catch (error) {
-        throw databaseError(error, database, step.alias);
+        throw databaseError(error, database, step.alias === step.name ? step.name : `${step.alias}: ${step.name}`);
       }
     }
     return result;

@@ -13,10 +13,12 @@ import {
   type ListArgs,
   type PlanContext,
 } from '../compile/index.js';
+import { GatewayError } from '../errors/index.js';
 import type { TableModel } from '../naming/index.js';
 import { aggregateQueryFields } from './aggregate-types.js';
 import type { AnyRef, Row } from './builder.js';
 import type { GatewayContext } from './context.js';
+import { databaseError } from './db-errors.js';
 import { listArgs, type DatabaseRefs } from './table-types.js';
 
 export function planContext(info: GraphQLResolveInfo, ctx: GatewayContext): PlanContext {
@@ -61,6 +63,22 @@ async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: G
   };
 }
 
+/**
+ * Runs one root field. Root fields are nullable, so a failure nulls this field only, with its
+ * error at its own path; a database error is re-worded to name the field:
+ * `[engineer.strategicDirectivesV2] …` (`[engineer.recent: strategicDirectivesV2] …` under an alias).
+ */
+export async function atField<T>(table: TableModel, info: GraphQLResolveInfo, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const cause = error instanceof GatewayError && (error.code === 'DB_ERROR' || error.code === 'CONSTRAINT_VIOLATION') ? (error as { cause?: unknown }).cause : undefined;
+    if (cause === undefined) throw error;
+    const alias = info.path.key;
+    throw databaseError(cause, table.database, alias === info.fieldName ? info.fieldName : `${alias}: ${info.fieldName}`);
+  }
+}
+
 /** The `<Database>_Query` namespace type: list, byPk, connection, aggregate and group-by fields per table or view. */
 export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
   ref.implement({
@@ -71,9 +89,10 @@ export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
         const what = `${table.table.schema}.${table.table.name}`;
         fields[table.ops.list] = t.field({
           type: [r.object],
-          description: `Rows of ${what}.`,
+          nullable: true,
+          description: `Rows of ${what}; null (with an error at this field) when its statement fails.`,
           args: listArgs(t, r),
-          resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveList(table, args, ctx, info),
+          resolve: (_p: unknown, args: ListArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => atField(table, info, () => resolveList(table, args, ctx, info)),
         });
         if (table.primaryKey.length > 0) {
           fields[table.ops.byPk] = t.field({
@@ -83,12 +102,13 @@ export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
             args: Object.fromEntries(
               table.primaryKey.map((c) => [c.field, t.arg({ type: c.enum ? refs.enums.get(c.enum)!.type : c.scalar, required: true })]),
             ),
-            resolve: (_p: unknown, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveByPk(table, args, ctx, info),
+            resolve: (_p: unknown, args: Row, ctx: GatewayContext, info: GraphQLResolveInfo) => atField(table, info, () => resolveByPk(table, args, ctx, info)),
           });
         }
         fields[table.ops.connection] = t.field({
           type: r.connection,
-          description: `Rows of ${what}, a page at a time (keyset cursors).`,
+          nullable: true,
+          description: `Rows of ${what}, a page at a time (keyset cursors); null when its statement fails.`,
           args: {
             first: t.arg.int({ required: false }),
             after: t.arg.string({ required: false }),
@@ -97,7 +117,8 @@ export function implementQueryNamespace(refs: DatabaseRefs, ref: AnyRef): void {
             where: t.arg({ type: r.filter, required: false }),
             orderBy: t.arg({ type: [r.orderBy], required: false }),
           },
-          resolve: (_p: unknown, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) => resolveConnection(table, args, ctx, info),
+          resolve: (_p: unknown, args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+            atField(table, info, () => resolveConnection(table, args, ctx, info)),
         });
         Object.assign(fields, aggregateQueryFields(t, r));
       }

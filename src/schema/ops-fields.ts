@@ -1,20 +1,22 @@
-import { authorize } from './authorize.js';
-import type { Builder } from './builder.js';
+import type { MutationFieldsShape, QueryFieldsShape, SubscriptionFieldsShape } from '@pothos/core';
+import { GatewayError } from '../errors/index.js';
+import type { CreateTableArgs, DDLResultInfo, MigrationEventInfo, MigrationRunInfo, MigrationStatusInfo, SchemaChangedInfo } from './admin-api.js';
+import type { Builder, SchemaTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
 
-type FieldsFn = (t: any) => Record<string, unknown>;
-type Ctx = GatewayContext;
+type Types = PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>;
+const iso = (value: Date | string) => new Date(value).toISOString();
+const scope = (ctx: GatewayContext) => ({ databases: ctx.identity.databases });
 
-/** DDL, createTable, migrations and their progress: fields over `ctx.admin`, admins only. */
-export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation: FieldsFn; subscription: FieldsFn } {
-  const b = builder as any;
-  const direction = b.enumType('MigrationDirection', { values: { UP: { value: 'up' }, DOWN: { value: 'down' } } });
-  const runStatus = b.enumType('MigrationRunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const });
-  const eventType = b.enumType('MigrationEventType', {
+/** DDL, createTable, migrations and their progress: fields over `ctx.admin` (access: src/auth's table). */
+export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Types>; mutation: MutationFieldsShape<Types>; subscription: SubscriptionFieldsShape<Types> } {
+  const direction = builder.enumType('MigrationDirection', { values: { UP: { value: 'up' }, DOWN: { value: 'down' } } as const });
+  const runStatus = builder.enumType('MigrationRunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const });
+  const eventType = builder.enumType('MigrationEventType', {
     values: ['RUN_STARTED', 'MIGRATION_PLANNED', 'MIGRATION_STARTED', 'MIGRATION_APPLIED', 'MIGRATION_FAILED', 'RUN_FINISHED'] as const,
   });
-  const ddlResult = b.objectType('DDLResult', {
-    fields: (t: any) => ({
+  const ddlResult = builder.objectRef<DDLResultInfo>('DDLResult').implement({
+    fields: (t) => ({
       database: t.exposeString('database'),
       dryRun: t.exposeBoolean('dryRun', { description: 'True when the statements ran and were rolled back.' }),
       statements: t.exposeInt('statements'),
@@ -23,65 +25,64 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
       sql: t.exposeString('sql', { nullable: true, description: 'The SQL that ran (createTable).' }),
     }),
   });
-  const event = b.objectType('MigrationEvent', {
+  const event = builder.objectRef<MigrationEventInfo>('MigrationEvent').implement({
     description: 'One step of a migration run, in the order of docs/PROTOCOL.md.',
-    fields: (t: any) => ({
-      type: t.field({ type: eventType, resolve: (e: any) => e.type }),
+    fields: (t) => ({
+      type: t.field({ type: eventType, resolve: (e) => e.type as (typeof eventType)['$inferType'] }),
       runId: t.exposeID('runId'),
       seq: t.exposeInt('seq'),
-      at: t.field({ type: 'DateTime', resolve: (e: any) => e.at }),
-      database: t.exposeString('database', { nullable: true }),
-      databases: t.exposeStringList('databases', { nullable: true }),
-      name: t.exposeString('name', { nullable: true, description: 'Migration name.' }),
-      index: t.exposeInt('index', { nullable: true }),
-      total: t.exposeInt('total', { nullable: true }),
-      durationMs: t.exposeFloat('durationMs', { nullable: true }),
-      error: t.exposeString('error', { nullable: true }),
-      status: t.field({ type: runStatus, nullable: true, resolve: (e: any) => e.status ?? null }),
+      at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
+      database: t.string({ nullable: true, resolve: (e) => e.database ?? null }),
+      databases: t.stringList({ nullable: true, resolve: (e) => e.databases ?? null }),
+      name: t.string({ nullable: true, description: 'Migration name.', resolve: (e) => e.name ?? null }),
+      index: t.int({ nullable: true, resolve: (e) => e.index ?? null }),
+      total: t.int({ nullable: true, resolve: (e) => e.total ?? null }),
+      durationMs: t.float({ nullable: true, resolve: (e) => e.durationMs ?? null }),
+      error: t.string({ nullable: true, resolve: (e) => e.error ?? null }),
+      status: t.field({ type: runStatus, nullable: true, resolve: (e) => e.status ?? null }),
     }),
   });
-  const run = b.objectType('MigrationRun', {
-    fields: (t: any) => ({
+  const run = builder.objectRef<MigrationRunInfo>('MigrationRun').implement({
+    fields: (t) => ({
       id: t.exposeID('id'),
-      databases: t.exposeStringList('databases'),
-      direction: t.field({ type: direction, resolve: (r: any) => r.direction }),
+      databases: t.stringList({ resolve: (r) => [...r.databases] }),
+      direction: t.field({ type: direction, resolve: (r) => r.direction }),
       dryRun: t.exposeBoolean('dryRun'),
-      status: t.field({ type: runStatus, resolve: (r: any) => r.status }),
+      status: t.field({ type: runStatus, resolve: (r) => r.status }),
       error: t.exposeString('error', { nullable: true }),
       startedBy: t.exposeString('startedBy', { nullable: true }),
-      startedAt: t.field({ type: 'DateTime', resolve: (r: any) => new Date(r.startedAt).toISOString() }),
-      finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r: any) => (r.finishedAt ? new Date(r.finishedAt).toISOString() : null) }),
-      events: t.field({ type: [event], resolve: (r: any) => r.events }),
+      startedAt: t.field({ type: 'DateTime', resolve: (r) => iso(r.startedAt) }),
+      finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => (r.finishedAt ? iso(r.finishedAt) : null) }),
+      events: t.field({ type: [event], resolve: (r) => r.events as MigrationEventInfo[] }),
     }),
   });
-  const applied = b.objectType('AppliedMigration', {
-    fields: (t: any) => ({
-      name: t.exposeString('name'),
-      runOn: t.field({ type: 'DateTime', resolve: (m: any) => new Date(m.runOn).toISOString() }),
-    }),
+  const applied = builder.objectRef<MigrationStatusInfo['applied'][number]>('AppliedMigration').implement({
+    fields: (t) => ({ name: t.exposeString('name'), runOn: t.field({ type: 'DateTime', resolve: (m) => iso(m.runOn) }) }),
   });
-  const pending = b.objectType('PendingMigration', { fields: (t: any) => ({ name: t.exposeString('name') }) });
-  const status = b.objectType('MigrationStatus', {
-    fields: (t: any) => ({
+  const pending = builder.objectRef<{ name: string }>('PendingMigration').implement({ fields: (t) => ({ name: t.exposeString('name') }) });
+  const status = builder.objectRef<MigrationStatusInfo>('MigrationStatus').implement({
+    fields: (t) => ({
       database: t.exposeString('database'),
-      applied: t.field({ type: [applied], resolve: (s: any) => s.applied }),
-      pending: t.field({ type: [pending], resolve: (s: any) => s.pending }),
+      applied: t.field({ type: [applied], resolve: (s) => s.applied }),
+      pending: t.field({ type: [pending], resolve: (s) => s.pending }),
     }),
   });
-  const schemaChanged = b.objectType('SchemaChangedEvent', {
-    fields: (t: any) => ({
-      databases: t.exposeStringList('databases'),
-      at: t.field({ type: 'DateTime', resolve: (e: any) => e.at }),
-    }),
+  const schemaChanged = builder.objectRef<SchemaChangedInfo>('SchemaChangedEvent').implement({
+    fields: (t) => ({ databases: t.exposeStringList('databases'), at: t.field({ type: 'DateTime', resolve: (e) => e.at }) }),
   });
-  const reference = b.inputType('ColumnReferenceInput', {
-    fields: (t: any) => ({ table: t.string({ required: true }), column: t.string({ required: true }), schema: t.string() }),
+  const reference = builder.inputType('ColumnReferenceInput', {
+    fields: (t) => ({ table: t.string({ required: true }), column: t.string({ required: true }), schema: t.string() }),
   });
-  const defaultFn = b.enumType('ColumnDefaultFunction', {
-    values: { NOW: { value: 'now()' }, GEN_RANDOM_UUID: { value: 'gen_random_uuid()' }, CURRENT_TIMESTAMP: { value: 'current_timestamp' }, CURRENT_DATE: { value: 'current_date' } },
+  const defaultFn = builder.enumType('ColumnDefaultFunction', {
+    values: {
+      NOW: { value: 'now()' },
+      GEN_RANDOM_UUID: { value: 'gen_random_uuid()' },
+      CURRENT_TIMESTAMP: { value: 'current_timestamp' },
+      CURRENT_DATE: { value: 'current_date' },
+    } as const,
   });
-  const column = b.inputType('ColumnInput', {
-    fields: (t: any) => ({
+  const column = builder.inputType('ColumnInput', {
+    fields: (t) => ({
       name: t.string({ required: true }),
       type: t.string({ required: true, description: 'int4, int8, text, varchar(80), numeric(10,2), jsonb, timestamptz, uuid, …; `[]` for arrays.' }),
       nullable: t.boolean({ description: 'Default true; primary key columns are never nullable.' }),
@@ -92,13 +93,8 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
       references: t.field({ type: reference }),
     }),
   });
-  const createTable = b.inputType('CreateTableInput', {
-    fields: (t: any) => ({
-      name: t.string({ required: true }),
-      schema: t.string(),
-      columns: t.field({ type: [column], required: true }),
-      ifNotExists: t.boolean(),
-    }),
+  const createTable = builder.inputType('CreateTableInput', {
+    fields: (t) => ({ name: t.string({ required: true }), schema: t.string(), columns: t.field({ type: [column], required: true }), ifNotExists: t.boolean() }),
   });
 
   return {
@@ -106,19 +102,20 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
       migrationStatus: t.field({
         type: status,
         args: { database: t.arg.string({ required: true }) },
-        resolve: (_p: unknown, a: { database: string }, ctx: Ctx) => (authorize(ctx, 'admin', a.database), ctx.admin.migrationStatus(a.database)),
+        resolve: (_p, a, ctx) => ctx.admin.migrationStatus(a.database),
       }),
       migrationRuns: t.field({
         type: [run],
-        description: 'Recent migration runs, newest first.',
+        description: 'Recent migration runs over databases the caller has grants on, newest first.',
         args: { database: t.arg.string(), limit: t.arg.int({ defaultValue: 20 }) },
-        resolve: (_p: unknown, a: { database?: string; limit: number }, ctx: Ctx) => (authorize(ctx, 'admin', a.database ?? undefined), ctx.admin.migrationRuns(a.database ?? undefined, a.limit)),
+        resolve: async (_p, a, ctx) => [...(await ctx.admin.migrationRuns(a.database ?? undefined, { ...scope(ctx), limit: a.limit ?? 20 }))],
       }),
       migrationRun: t.field({
         type: run,
         nullable: true,
+        description: 'One run; null when there is none or it touches a database outside the caller\'s grant.',
         args: { id: t.arg.id({ required: true }) },
-        resolve: (_p: unknown, a: { id: string }, ctx: Ctx) => (authorize(ctx, 'admin'), ctx.admin.migrationRun(String(a.id)) ?? null),
+        resolve: (_p, a, ctx) => ctx.admin.migrationRun(String(a.id)) ?? null,
       }),
     }),
     mutation: (t) => ({
@@ -132,28 +129,25 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
           transactional: t.arg.boolean({ defaultValue: true, description: 'false for CREATE INDEX CONCURRENTLY and other statements that cannot run in a transaction.' }),
           lockTimeoutMs: t.arg.int({ defaultValue: 5000, description: 'How long a statement may wait for a lock (0: forever).' }),
         },
-        resolve: (_p: unknown, a: any, ctx: Ctx) => (authorize(ctx, 'admin', a.database), ctx.admin.executeDDL(a, ctx.identity)),
+        resolve: (_p, a, ctx) =>
+          ctx.admin.executeDDL({ database: a.database, sql: a.sql, dryRun: !!a.dryRun, transactional: a.transactional ?? true, lockTimeoutMs: a.lockTimeoutMs ?? 5000 }, ctx.identity),
       }),
       createTable: t.field({
         type: ddlResult,
         description: 'Creates a table from a structured description (identifiers quoted, types checked).',
         args: { database: t.arg.string({ required: true }), input: t.arg({ type: createTable, required: true }), dryRun: t.arg.boolean({ defaultValue: false }) },
-        resolve: (_p: unknown, a: any, ctx: Ctx) => (authorize(ctx, 'admin', a.database), ctx.admin.createTable(a, ctx.identity)),
+        resolve: (_p, a, ctx) => ctx.admin.createTable({ database: a.database, input: a.input as CreateTableArgs['input'], dryRun: !!a.dryRun }, ctx.identity),
       }),
       runMigrations: t.field({
         type: run,
-        description: 'Starts a migration run in the background and returns it at once; follow it with migrationProgress.',
+        description: "Starts a migration run in the background and returns it at once; follow it with migrationProgress.",
         args: {
-          databases: t.arg.stringList({ description: 'Default: every registered database.' }),
+          databases: t.arg.stringList({ description: "Default: every database the caller has a grant on." }),
           direction: t.arg({ type: direction, defaultValue: 'up' }),
           count: t.arg.int(),
           dryRun: t.arg.boolean({ defaultValue: false }),
         },
-        resolve: (_p: unknown, a: any, ctx: Ctx) => {
-          for (const d of a.databases ?? []) authorize(ctx, 'admin', d);
-          authorize(ctx, 'admin');
-          return ctx.admin.runMigrations(a, ctx.identity);
-        },
+        resolve: (_p, a, ctx) => ctx.admin.runMigrations({ databases: a.databases, direction: a.direction ?? 'up', count: a.count, dryRun: !!a.dryRun }, ctx.identity),
       }),
     }),
     subscription: (t) => ({
@@ -161,19 +155,17 @@ export function declareOpsFields(builder: Builder): { query: FieldsFn; mutation:
         type: event,
         description: 'Events of one run: those so far first, then live ones, completing after RUN_FINISHED.',
         args: { runId: t.arg.id({ required: true }) },
-        subscribe: (_p: unknown, a: { runId: string }, ctx: Ctx) => {
-          authorize(ctx, 'reader');
-          // A reader limited to some databases only sees runs over those.
-          for (const database of ctx.admin.migrationRun(String(a.runId))?.databases ?? []) authorize(ctx, 'reader', database);
+        subscribe: (_p, a, ctx) => {
+          if (!ctx.admin.migrationRun(String(a.runId))) throw new GatewayError('NOT_FOUND', `no migration run ${String(a.runId)}`, { hint: 'runMigrations returns the id' });
           return ctx.admin.subscribeRun(String(a.runId));
         },
-        resolve: (e: unknown) => e,
+        resolve: (e) => e,
       }),
       schemaChanged: t.field({
         type: schemaChanged,
-        description: 'Fires after the schema was rebuilt and swapped (registration, DDL, migrations, reloadCatalog).',
-        subscribe: (_p: unknown, _a: unknown, ctx: Ctx) => (authorize(ctx, 'reader'), ctx.admin.subscribeSchemaChanged()),
-        resolve: (e: unknown) => e,
+        description: 'Fires after the schema was rebuilt and swapped (registration, DDL, migrations, reloadCatalog) for a database the caller has a grant on.',
+        subscribe: (_p, _a, ctx) => ctx.admin.subscribeSchemaChanged(ctx.identity.databases),
+        resolve: (e) => e,
       }),
     }),
   };

@@ -1,6 +1,8 @@
+import { relationshipFieldRule } from '../auth/index.js';
 import type { RelationshipConfig } from '../config/index.js';
 import { bindRelationships, bindRemoteAggregates, resolveRemote, resolveRemoteAggregate } from '../federation/index.js';
 import type { SchemaExtension } from './build-schema.js';
+import { guardResolver } from './guard-fields.js';
 import { listArgs } from './table-types.js';
 
 /**
@@ -15,11 +17,13 @@ export function relationshipExtension(relationships: readonly RelationshipConfig
       const source = databases.get(binding.source.database)!.tables.get(binding.source)!;
       const target = databases.get(binding.target.database)!.tables.get(binding.target)!;
       const { relationship } = binding;
+      // SECURITY: the field reads the target database, so it needs a grant there (FORBIDDEN at its path, no statement otherwise).
+      const resolve = guardResolver(relationshipFieldRule(binding.target.database), resolveRemote(binding));
       const description = `${relationship.type === 'array' ? 'Rows' : 'The row'} of ${relationship.to.database}.${relationship.to.table} where ${relationship.to.columns.join(', ')} = ${relationship.from.columns.join(', ')} (relationship "${relationship.name}", batched).`;
       (builder as any).objectFields(source.object, (t: any) => ({
         [binding.field.field]: binding.field.many
-          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve: resolveRemote(binding) })
-          : t.field({ type: target.object, nullable: true, description, resolve: resolveRemote(binding) }),
+          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve })
+          : t.field({ type: target.object, nullable: true, description, resolve }),
       }));
     }
     for (const twin of bindRemoteAggregates(bindings)) {

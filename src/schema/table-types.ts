@@ -160,13 +160,14 @@ function declareWriteInputs(b: any, refs: DatabaseRefs, r: TableRefs): void {
     Object.fromEntries(writable.map((c) => [c.field, t.field({ type: columnType(c, refs.enums), required: false, description: description(c.column.comment) })]));
   if (table.canInsert) r.insert = b.inputType(table.types.insert, { description: `A row to insert into ${table.table.name}; omitted columns take their default.`, fields: inputFields });
   if (table.canUpdate) r.set = b.inputType(table.types.set, { description: `New values for columns of ${table.table.name}.`, fields: inputFields });
-  const unique = table.table.uniqueConstraints;
-  if (table.canInsert && unique.length > 0) {
+  if (table.canInsert && table.constraints.length > 0) {
     const columnEnum = b.enumType(table.types.column, {
       values: Object.fromEntries(writable.map((c) => [c.field, { value: c.column.name }])),
     });
     const constraintEnum = b.enumType(table.types.constraint, {
-      values: Object.fromEntries(unique.map((u, i) => [enumKey(u.name, i), { value: u.name, description: `${u.primary ? 'primary key' : 'unique'} (${u.columns.join(', ')})` }])),
+      values: Object.fromEntries(
+        table.constraints.map(({ value, constraint: u }) => [value, { value: u.name, description: `${u.primary ? 'primary key' : 'unique'} (${u.columns.join(', ')})` }]),
+      ),
     });
     r.onConflict = b.inputType(table.types.onConflict, {
       description: 'What to do when an inserted row collides with an existing one on a unique constraint (upsert).',
@@ -177,9 +178,4 @@ function declareWriteInputs(b: any, refs: DatabaseRefs, r: TableRefs): void {
       }),
     });
   }
-}
-
-function enumKey(name: string, index: number): string {
-  const key = name.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(key) ? key : `_${key || index}`;
 }

@@ -3,9 +3,8 @@ import type { AuthConfig } from '../config/index.js';
 import type { Connection, SessionSettings } from '../connections/index.js';
 import { API_KEY_PREFIX, createJwtVerifier, type ControlStore, type JwtClaims, type JwtVerifier } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
-import type { Identity, Role } from '../schema/index.js';
+import { isRole, type Identity, type Role } from '../auth/index.js';
 
-const ROLES = new Set<Role>(['admin', 'writer', 'reader']);
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -38,11 +37,16 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       if (adminKey && timingSafeEqual(digest(token), adminKey)) return { name: 'admin-key', role: 'admin' };
       const grant = await options.control?.()?.verifyApiKey(token);
       if (!grant) throw new GatewayError('UNAUTHENTICATED', 'unknown or revoked API key', { hint: 'ask an admin for a key (createApiKey)' });
-      return { name: grant.label, role: grant.role, databases: grant.databases ?? undefined };
+      return { name: grant.label, role: grant.role, databases: grant.databases ?? undefined, keyId: grant.id };
     }
     if (!jwt) return anonymous;
     const claims = await jwt.verify(token);
-    return { name: String(claims.sub ?? 'jwt'), role: roleOf(claims, auth.roleClaim), databases: databasesOf(claims, auth.databasesClaim) };
+    return {
+      name: String(claims.sub ?? 'jwt'),
+      role: roleOf(claims, auth.roleClaim),
+      databases: databasesOf(claims, auth.databasesClaim),
+      expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
+    };
   };
 }
 
@@ -55,7 +59,7 @@ function roleOf(claims: JwtClaims, claim: string): Role {
   const role = claims[claim];
   const hint = `the token's issuer must set "${claim}" to admin, writer or reader`;
   if (role === undefined) throw badClaim(`token has no "${claim}" claim`, hint);
-  if (typeof role !== 'string' || !ROLES.has(role as Role)) throw badClaim(`token claim "${claim}" is not admin, writer or reader`, hint);
+  if (typeof role !== 'string' || !isRole(role)) throw badClaim(`token claim "${claim}" is not admin, writer or reader`, hint);
   return role as Role;
 }
 

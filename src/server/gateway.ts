@@ -1,20 +1,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ConfigError, resolveDatabase, type DatabaseConfig, type GatewayConfig, type RelationshipConfig } from '../config/index.js';
 import { ConnectionRegistry } from '../connections/index.js';
-import { ControlStore } from '../control/index.js';
+import { ControlStore, type AuditEntry } from '../control/index.js';
+import { createAdminApi } from '../admin/index.js';
 import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/index.js';
 import { relationshipExtension, type GatewayContext, type Identity } from '../schema/index.js';
-import { createAdminApi, type AuditEntry } from './admin-api.js';
 import { createAuthenticator, createRlsSessions } from './auth.js';
 import { createOriginPolicy } from './browser-safety.js';
 import { openControlStore } from './control-bootstrap.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { createRegistryAdmin } from './registry-admin.js';
 import { createContextFactory } from './request-context.js';
 import { SchemaManager } from './schema-manager.js';
 import { createGatewayYoga } from './yoga.js';
@@ -44,7 +44,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /**
    * Runs one raw statement per database concurrently and returns each database's rows,
-   * for scripts that want SQL across databases. Read-only databases refuse writes themselves.
+   * for scripts that want SQL across databases. On a `readOnly` database the statement runs in a
+   * READ ONLY transaction, so Postgres refuses writes.
    */
   crossDatabaseQuery(statements: Record<string, { sql: string; params?: unknown[] }>): Promise<Record<string, Record<string, unknown>[]>>;
 }
@@ -71,7 +72,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     log,
     persist: async (run) => control?.saveMigrationRun(run),
     onFinished: (run, changed) => {
-      void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', summary: `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`, outcome: run.status === 'SUCCEEDED' ? 'OK' : 'FAILED' });
+      // One entry per database, so an admin limited to some databases sees the runs that touched them.
+      const summary = `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`;
+      const outcome = run.status === 'SUCCEEDED' ? 'OK' : 'FAILED';
+      for (const database of run.databases) void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', database, summary, outcome });
       if (changed.size) void schemas.reload([...changed]).catch(() => {});
     },
   });
@@ -81,8 +85,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     schemas,
     runs,
     audit,
-    history: (database, limit) => control?.listMigrationRuns(database, limit),
-    extra: createRegistryAdmin({ registry, schemas, relationships, configured, control: () => control, audit, log }),
+    history: (database, limit, within) => control?.listMigrationRuns(database, limit, within),
+    relationships,
+    configured,
+    control: () => control,
+    migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
   const metrics = createMetrics(registry);
   const context = createContextFactory({
@@ -95,7 +102,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   });
   const origins = createOriginPolicy(config.cors, config.host);
   const yoga = createGatewayYoga(config, schemas, context, log, origins);
-  const http = createHttpServer(yoga, registry, metrics, { origins, maxNesting: config.limits.maxNesting });
+  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {
@@ -147,7 +154,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
     async crossDatabaseQuery(statements) {
       const entries = await Promise.all(
-        Object.entries(statements).map(async ([database, { sql, params }]) => [database, (await registry.require(database).query(sql, params)).rows] as const),
+        Object.entries(statements).map(async ([database, { sql, params }]) => {
+          const connection = registry.require(database);
+          if (!connection.config.readOnly) return [database, (await connection.query(sql, params)).rows] as const;
+          // SECURITY: readOnly is enforced by Postgres here, not only by the absence of mutation fields.
+          const rows = await connection.transaction(async (client) => {
+            await client.query('SET TRANSACTION READ ONLY');
+            return (await client.query(sql, params as unknown[] | undefined)).rows as Record<string, unknown>[];
+          });
+          return [database, rows] as const;
+        }),
       );
       return Object.fromEntries(entries);
     },

@@ -6,15 +6,23 @@ import { WebSocketServer } from 'ws';
 import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import type { OriginPolicy } from './browser-safety.js';
+import { readBodyWithin, sendTooLarge } from './body-limit.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
 import { checkParamsNesting } from './use-request-limits.js';
 
+/** Bounds of what one client may send. */
+export interface HttpServerLimits {
+  /** Largest request body and WebSocket message, in bytes. */
+  maxBodyBytes: number;
+  /** Deepest nesting of graphql-ws payload variables. */
+  maxNesting: number;
+}
+
 export interface HttpServerOptions {
   /** Origins whose pages may open a WebSocket (the same rule as HTTP). */
   origins: OriginPolicy;
-  /** Deepest nesting of graphql-ws payload variables (limits.maxNesting). */
-  maxNesting: number;
+  limits: HttpServerLimits;
 }
 
 export interface HttpServer {
@@ -26,13 +34,15 @@ export interface HttpServer {
 /**
  * One node:http server for GraphQL over HTTP (yoga), GraphQL over WebSocket (graphql-ws, same
  * path and port, through `yoga.getEnveloped` so auth and context match HTTP; upgrades pass the
- * same origin rule as HTTP), GET /health and GET /metrics (Prometheus).
+ * same origin rule as HTTP), GET /health and GET /metrics (Prometheus). Request bodies and
+ * WebSocket messages over `limits.maxBodyBytes` are refused (413 with a JSON error; WebSocket
+ * close 1009).
  */
 export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
-  { origins, maxNesting }: HttpServerOptions,
+  { origins, limits }: HttpServerOptions,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -46,11 +56,22 @@ export function createHttpServer(
     if (stopping) res.setHeader('connection', 'close');
     if (req.method === 'GET' && path === '/health') return handleHealth(registry, req, res);
     if (req.method === 'GET' && path === '/metrics') return void metrics.handle(req, res);
-    return yoga(req, res);
+    if (req.method === 'GET' || req.method === 'HEAD') return yoga(req, res);
+    // SECURITY: the body is read here, at most maxBodyBytes of it, so yoga never buffers more.
+    readBodyWithin(req, limits.maxBodyBytes).then(
+      (body) => {
+        if (!body) return sendTooLarge(res, limits.maxBodyBytes);
+        // NOTE: yoga (whatwg-node) takes a body already read from `req.body`.
+        (req as { body?: Buffer }).body = body;
+        return yoga(req, res);
+      },
+      () => res.destroy(),
+    );
   });
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
+    maxPayload: limits.maxBodyBytes,
     // SECURITY: upgrades are not subject to CORS; a foreign page's socket would act with the browser's (or the demo's) rights.
     verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }, done: (ok: boolean, code?: number, message?: string) => void) =>
       origins.allows(origin || undefined, req.headers.host) ? done(true) : done(false, 403, 'Origin not allowed'),
@@ -62,7 +83,7 @@ export function createHttpServer(
       onSubscribe: async (ctx, _id, payload) => {
         // NOTE: errors returned here reach the client as an `error` message; thrown ones would close the socket.
         try {
-          checkParamsNesting(payload, maxNesting);
+          checkParamsNesting(payload, limits.maxNesting);
         } catch (error) {
           return [error as GraphQLError];
         }

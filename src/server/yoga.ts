@@ -1,4 +1,3 @@
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -15,11 +14,14 @@ import { createDocumentCaches } from './document-cache.js';
 import { useJit } from './use-jit.js';
 import { useProvidedVariables } from './use-provided-variables.js';
 import { useRequestLimits } from './use-request-limits.js';
+import { useRowBudget } from './use-row-budget.js';
 import { useSchemaSwap } from './use-schema-swap.js';
 
 /**
- * The yoga instance: schema swap, graphql-armor limits (depth, aliases, tokens, cost),
- * browser safety (origin check, CSRF, CORS for listed origins), introspection switch, masked unexpected errors (logged, scrubbed by the logger).
+ * The yoga instance: browser safety (origin check, CSRF, CORS for listed origins), schema swap,
+ * request limits (nesting, GET, variables provided, graphql-armor depth / aliases / tokens, the
+ * row budget), graphql-jit execution, introspection switch, masked unexpected errors (logged,
+ * scrubbed by the logger).
  */
 export function createGatewayYoga(
   config: GatewayConfig,
@@ -40,7 +42,7 @@ export function createGatewayYoga(
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
-    costLimitPlugin({ maxCost: limits.maxCost }) as Plugin,
+    useRowBudget(limits),
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
   return createYoga<Record<string, unknown>, GatewayContext>({

@@ -103,22 +103,31 @@ describe('introspect against a live database', () => {
     const catalog = await introspect((s, p) => owner.query(s, p), ['public']);
     expect(table(catalog, 'public', 'authors').primaryKey).toEqual(['handle']);
     expect(table(catalog, 'public', 'authors').uniqueConstraints).toEqual([
-      { name: 'authors_email_key', columns: ['email'], primary: false },
-      { name: 'authors_pkey', columns: ['handle'], primary: true },
+      { name: 'authors_email_key', oid: expect.any(Number), columns: ['email'], primary: false },
+      { name: 'authors_pkey', oid: expect.any(Number), columns: ['handle'], primary: true },
     ]);
     expect(table(catalog, 'public', 'posts').primaryKey).toEqual(['author_handle', 'slug']);
     expect(table(catalog, 'public', 'posts').foreignKeys).toEqual([
-      { name: 'posts_author_handle_fkey', columns: ['author_handle'], targetSchema: 'public', targetTable: 'authors', targetColumns: ['handle'] },
+      { name: 'posts_author_handle_fkey', oid: expect.any(Number), columns: ['author_handle'], targetSchema: 'public', targetTable: 'authors', targetColumns: ['handle'] },
     ]);
     expect(table(catalog, 'public', 'reviews').foreignKeys).toEqual([
       {
         name: 'reviews_post_slug_post_author_fkey',
+        oid: expect.any(Number),
         columns: ['post_slug', 'post_author'],
         targetSchema: 'public',
         targetTable: 'posts',
         targetColumns: ['slug', 'author_handle'],
       },
     ]);
+  });
+
+  it('reads oids as numbers, so a table created later has a higher one (naming keeps older names by them)', async () => {
+    const catalog = await introspect((s, p) => owner.query(s, p), ['public']);
+    const authors = table(catalog, 'public', 'authors').oid!;
+    const posts = table(catalog, 'public', 'posts').oid!;
+    expect(typeof authors).toBe('number');
+    expect(posts).toBeGreaterThan(authors);
   });
 
   it('keeps a foreign key into another schema only when that schema is exposed too', async () => {
@@ -142,8 +151,8 @@ describe('introspect against a live database', () => {
   it('lists enums of exposed schemas and of exposed columns, labels in sort order', async () => {
     const catalog = await introspect((s, p) => owner.query(s, p), ['public']);
     expect(catalog.enums).toEqual([
-      { schema: 'hidden', name: 'colour', values: ['red', 'green'] },
-      { schema: 'public', name: 'mood', values: ['sad', 'meh', 'ok', 'happy'] },
+      { schema: 'hidden', name: 'colour', oid: expect.any(Number), values: ['red', 'green'] },
+      { schema: 'public', name: 'mood', oid: expect.any(Number), values: ['sad', 'meh', 'ok', 'happy'] },
     ]);
   });
 

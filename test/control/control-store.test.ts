@@ -140,6 +140,15 @@ describe('migration runs', () => {
     expect((await store.listMigrationRuns('mr_b', 10)).map((r) => r.id)).toEqual([run.id]);
     expect(await store.listMigrationRuns('mr_a', 1)).toHaveLength(1);
   });
+
+  it('lists only runs wholly within the databases a limited caller may see, even under a limit', async () => {
+    const ids = (runs: { id: string }[]) => runs.map((r) => r.id);
+    const onlyA = await store.listMigrationRuns(undefined, 1, ['mr_a']);
+    expect(onlyA).toHaveLength(1);
+    expect(onlyA[0].databases).toEqual(['mr_a']);
+    expect(ids(await store.listMigrationRuns('mr_b', 10, ['mr_a']))).toEqual([]);
+    expect(await store.listMigrationRuns(undefined, 10, [])).toEqual([]);
+  });
 });
 
 describe('audit log', () => {
@@ -151,6 +160,16 @@ describe('audit log', () => {
     expect(rows[0]).toMatchObject({ actor: 'alice', database: 'audited', outcome: 'OK' });
     expect(rows[0].at).toBeInstanceOf(Date);
     expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({ action: 'other', database: null, outcome: 'FAILED' });
+  });
+
+  it('lists only entries about the databases a limited caller may see, even under a limit; entries about no database are left out', async () => {
+    await store.audit({ actor: 'carol', action: 'elsewhere', database: 'not_granted', summary: 'x', outcome: 'OK' });
+    const rows = await store.listAudit({ limit: 2, within: ['audited'] });
+    expect(rows.map((r) => [r.action, r.database])).toEqual([
+      ['step3', 'audited'],
+      ['step2', 'audited'],
+    ]);
+    expect(await store.listAudit({ database: 'not_granted', within: ['audited'] })).toEqual([]);
   });
 
   it('redacts the password of a postgres:// URL in the summary before storing it', async () => {
@@ -206,5 +225,14 @@ describe('API keys', () => {
   it('refuses an unknown role or a bad database name', async () => {
     await expect(store.createApiKey({ label: 'x', role: 'root' as never })).rejects.toThrow(/role must be one of admin, writer, reader/);
     await expect(store.createApiKey({ label: 'x', role: 'reader', databases: ['Bad Name'] })).rejects.toThrow(/"Bad Name" is not a database name/);
+  });
+});
+
+describe('API key lookup', () => {
+  it('getApiKey returns a key’s grant by id (never the key), undefined for unknown or malformed ids', async () => {
+    const created = await store.createApiKey({ label: 'lookup', role: 'writer', databases: ['app'] });
+    expect(await store.getApiKey(created.id)).toEqual({ id: created.id, label: 'lookup', role: 'writer', databases: ['app'] });
+    expect(await store.getApiKey(randomUUID())).toBeUndefined();
+    expect(await store.getApiKey("'; DROP TABLE switchyard.api_keys; --")).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
+import { databaseUrl } from '../helpers/databases.js';
 import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -98,10 +100,13 @@ describe('when the target database is down', () => {
       relationships,
       probeIntervalMs: 60_000,
     });
+    // Take app away after the schema was built from it: it stops accepting connections and the
+    // gateway's pooled connections to it are ended, so the next connect fails for real.
+    const admin = new pg.Client({ connectionString: databaseUrl(demo.app.cluster, 'postgres') });
+    await admin.connect();
     try {
-      // Take app away after the schema was built from it.
-      broken.gateway.registry.require('app').status = 'DOWN';
-      broken.gateway.registry.require('app').error = '[connections:app] simulated outage';
+      await admin.query(`ALTER DATABASE "${demo.app.name}" ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [demo.app.name]);
       const { body } = await broken.graphql(`{ engineer { strategicDirectivesV2(where: { id: { in: ["SD-001", "SD-003"] } }) { id project { name } } } }`);
       expect(body.data.engineer.strategicDirectivesV2).toEqual([
         { id: 'SD-001', project: null },
@@ -110,6 +115,8 @@ describe('when the target database is down', () => {
       expect(body.errors![0].path).toEqual(['engineer', 'strategicDirectivesV2', 0, 'project']);
       expect(body.errors![0].extensions?.code).toBe('DB_UNAVAILABLE');
     } finally {
+      await admin.query(`ALTER DATABASE "${demo.app.name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
       await broken.stop();
     }
   });

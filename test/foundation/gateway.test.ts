@@ -117,7 +117,7 @@ describe('a gateway over databases on three clusters', () => {
   it('a stopped cluster is DOWN (health 503, no password) while the others answer, and comes back UP by itself when restarted', async () => {
     await own.stop();
 
-    // NOTE: lost idle clients mark it DOWN at once; the refused probe that follows is the state to check.
+    // NOTE: lost idle clients say nothing; the refused probe (or the next connect) marks it DOWN, and that is the state to check.
     const down = await waitFor(async () => {
       const d = (await databases(gw)).own;
       return d.status === 'DOWN' && d.error?.includes('ECONNREFUSED') && d;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCatalog, type Catalog } from '../../src/catalog/index.js';
+import { parseCatalog, type Catalog, type Table } from '../../src/catalog/index.js';
 import {
   buildDatabaseModel,
   type DatabaseModel,
@@ -79,15 +79,15 @@ describe('buildDatabaseModel: types, operations and columns', () => {
     expect(tableModel(opsFirst, 'users').typeName).toBe('MyShop_PublicUsers');
   });
 
-  it('gives columns that collide after camelCase _2 in catalog (position) order', () => {
+  it('leaves the older column (lower position) its name and suffixes the newer with its own SQL name (rule 6)', () => {
     const users = tableModel(model, 'users');
     expect(users.columns.map((c) => [c.column.name, c.field])).toEqual([
       ['id', 'id'],
       ['user_id', 'userId'],
-      ['userId', 'userId_2'],
+      ['userId', 'userId_userId'],
       ['status', 'status'],
     ]);
-    expect(users.fields.get('userId_2')).toBe(users.columnsBySql.get('userId'));
+    expect(users.fields.get('userId_userId')).toBe(users.columnsBySql.get('userId'));
   });
 
   it('keeps the primary key in key order as column models', () => {
@@ -132,18 +132,16 @@ describe('buildDatabaseModel: operation names that collide', () => {
   const all = (pick: (t: TableModel) => string[]) => model.tables.flatMap(pick);
   const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
 
-  it('gives query fields of one namespace _2 in table order', () => {
+  it('suffixes the query fields of the newer table with its own SQL name (catalog order without oids)', () => {
     expect(tableModel(model, 'userAccount').ops.list).toBe('userAccount');
-    expect(tableModel(model, 'user_account').ops.list).toBe('userAccount_2');
-    expect(tableModel(model, 'user_by_pk').ops.list).toBe('userByPk_2');
+    expect(tableModel(model, 'user_account').ops.list).toBe('userAccount_user_account');
+    expect(tableModel(model, 'user_account').typeName).toBe('X_UserAccount_user_account');
+    expect(tableModel(model, 'user_by_pk').ops.list).toBe('userByPk_user_by_pk');
     expect(duplicates(all((t) => [t.ops.list, t.ops.byPk, t.ops.connection, t.ops.aggregate]))).toEqual([]);
     expect(duplicates(all((t) => [t.typeName, ...Object.values(t.types)]))).toEqual([]);
   });
 
-  // KNOWN BUG (src/naming/database-model.ts, `ops:`): insert/update/delete names are not claimed
-  // in any NameScope, so two tables can get the same mutation field and the schema keeps only the
-  // last one (namespace-mutation.ts builds the fields with Object.fromEntries). Drop `.fails` once fixed.
-  it('gives mutation fields of one namespace _2 in table order', () => {
+  it('gives mutation fields of one namespace distinct names', () => {
     expect(duplicates(all((t) => [t.ops.insert, t.ops.update, t.ops.delete, t.ops.updateByPk, t.ops.deleteByPk]))).toEqual([]);
   });
 });
@@ -176,14 +174,14 @@ describe('buildDatabaseModel: relations', () => {
     expect(relationNames(tableModel(model, 'posts'))).toContain('comments: [comments] (id → post_id)');
   });
 
-  it('names two foreign keys to one table By<Columns>, on both sides', () => {
+  it('leaves the older of two foreign keys to one table the plain name and names the newer By<Columns>, on both sides', () => {
     expect(relationNames(tableModel(model, 'posts'))).toEqual([
-      'usersByAuthorId: users (author_id → id)',
+      'users: users (author_id → id)',
       'usersByReviewerId: users (reviewer_id → id)',
       'comments: [comments] (id → post_id)',
     ]);
     expect(relationNames(tableModel(model, 'users'))).toEqual([
-      'postsByAuthorId: [posts] (id → author_id)',
+      'posts: [posts] (id → author_id)',
       'postsByReviewerId: [posts] (id → reviewer_id)',
     ]);
   });
@@ -208,7 +206,7 @@ describe('buildDatabaseModel: relations', () => {
         foreignKeys: [fk('b_a', ['a_x', 'a_y'], 'a', ['x', 'y']), fk('b_c', ['c_x', 'c_y'], 'a', ['x', 'y'])],
       }),
     ]));
-    expect(relationNames(tableModel(composite, 'b'))).toEqual(['aByAXAndAY: a (a_x,a_y → x,y)', 'aByCXAndCY: a (c_x,c_y → x,y)']);
+    expect(relationNames(tableModel(composite, 'b'))).toEqual(['a: a (a_x,a_y → x,y)', 'aByCXAndCY: a (c_x,c_y → x,y)']);
   });
 
   it('ignores a foreign key to a table that is not exposed', () => {
@@ -220,7 +218,7 @@ describe('buildDatabaseModel: relations', () => {
 
   it('registers relations as output fields next to the columns', () => {
     const posts = tableModel(model, 'posts');
-    expect([...posts.fields.keys()]).toEqual(['id', 'authorId', 'reviewerId', 'usersByAuthorId', 'usersByReviewerId', 'comments']);
+    expect([...posts.fields.keys()]).toEqual(['id', 'authorId', 'reviewerId', 'users', 'usersByReviewerId', 'comments']);
   });
 });
 
@@ -305,6 +303,42 @@ describe('buildDatabaseModel: determinism', () => {
     // The model does not keep state between builds either.
     const shared = make();
     expect(names(buildDatabaseModel('db', shared))).toEqual(names(buildDatabaseModel('db', shared)));
-    expect(first.tables[0].fields).toEqual(['id:column', 'aId:column', 'aId_2:column', 'bByAId:relation', 'bByA2Id:relation']);
+    expect(first.tables[0].fields).toEqual(['id:column', 'aId:column', 'aId_a_id:column', 'b:relation', 'bByA2Id:relation']);
+  });
+});
+
+describe('buildDatabaseModel: stable names (rule 6)', () => {
+  const projects = (oid: number) => table('projects', [column('id', 'int4')], { primaryKey: ['id'], oid });
+  const Projects = (oid: number) => table('Projects', [column('id', 'int4')], { primaryKey: ['id'], oid });
+  const listNames = (tables: Table[]) => Object.fromEntries(buildDatabaseModel('x', catalog(tables)).tables.map((t) => [t.table.name, t.ops.list]));
+
+  it('gives a contested name to the table with the lower oid, whichever sorts first', () => {
+    expect(listNames([Projects(20), projects(10)])).toEqual({ projects: 'projects', Projects: 'projects_Projects' });
+    expect(listNames([Projects(10), projects(20)])).toEqual({ Projects: 'projects', projects: 'projects_projects' });
+  });
+
+  it('adding a colliding table renames nothing that exists, in either order', () => {
+    expect(listNames([projects(10)]).projects).toBe(listNames([Projects(20), projects(10)]).projects);
+    expect(listNames([Projects(10)]).Projects).toBe(listNames([Projects(10), projects(20)]).Projects);
+  });
+
+  it('dropping the newer renames nothing; dropping the older hands its name to the newer (the one way a name moves)', () => {
+    expect(listNames([projects(10)])).toEqual({ projects: 'projects' });
+    expect(listNames([Projects(20)])).toEqual({ Projects: 'projects' });
+  });
+
+  it('suffixes an SQL name with characters outside [A-Za-z0-9_] with a hash of the exact name, so "a-b" and "a.b" stay apart', () => {
+    const names = listNames([table('a_b', [], { oid: 1 }), table('a-b', [], { oid: 2 }), table('a.b', [], { oid: 3 })]);
+    expect(names.a_b).toBe('aB');
+    expect(names['a-b']).toMatch(/^aB_a_b_[0-9a-z]+$/);
+    expect(names['a.b']).toMatch(/^aB_a_b_[0-9a-z]+$/);
+    expect(names['a-b']).not.toBe(names['a.b']);
+  });
+
+  it('maps columns named and, or, not to and_, or_, not_ and relations to such tables too', () => {
+    const model = buildDatabaseModel('x', catalog([
+      table('not', [column('id', 'int4'), column('and', 'int4'), column('or', 'int4')], { primaryKey: ['id'], foreignKeys: [fk('self', ['and'], 'not', ['id'])] }),
+    ]));
+    expect([...model.tables[0].fields.keys()]).toEqual(['id', 'and_', 'or_', 'not_', 'notByAnd']);
   });
 });

@@ -116,7 +116,7 @@ describe('row level security pass-through', () => {
     expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.errors?.[0].message).toMatch(/expired/);
-    expect(body.data?.rls ?? null).toBeNull();
+    expect(body.data?.rls?.notes ?? null).toBeNull();
   });
 
   it('refuses a token signed with another secret with 401 UNAUTHENTICATED and returns no rows', async () => {
@@ -125,7 +125,7 @@ describe('row level security pass-through', () => {
     expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.errors?.[0].message).toMatch(/signature/);
-    expect(body.data?.rls ?? null).toBeNull();
+    expect(body.data?.rls?.notes ?? null).toBeNull();
   });
 
   it('compiles a nested read under RLS into ONE statement inside the BEGIN / SET LOCAL ROLE / set_config / COMMIT frame', async () => {

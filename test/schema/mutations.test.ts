@@ -78,7 +78,7 @@ describe('data mutations', () => {
     }`);
     expect(body.errors).toHaveLength(1);
     const error = body.errors![0];
-    expect(error.message).toMatch(/second: unique constraint "users_email_key" violated/);
+    expect(error.message).toMatch(/^\[app\.second: insertUsers\] unique constraint "users_email_key" violated/);
     expect(error.extensions).toMatchObject({ code: 'CONSTRAINT_VIOLATION', sqlState: '23505', constraint: 'users_email_key', database: 'app' });
     expect(await demo.app.sql(`SELECT count(*)::int AS n FROM projects`)).toEqual(before);
     expect(await demo.app.sql(`SELECT 1 FROM projects WHERE name = 'Will vanish'`)).toEqual([]);

@@ -20,7 +20,7 @@ beforeAll(async () => {
   gw = await startSecureGateway(
     {
       databases: [{ name: 'shop', url: shop.url }],
-      limits: { maxDepth: 4, maxAliases: 3, maxTokens: 200, maxCost: 500 },
+      limits: { maxDepth: 4, maxAliases: 3, maxTokens: 200, maxRows: 20_000 },
       introspection: false,
     },
     { logger: logs.logger },
@@ -46,7 +46,7 @@ async function rejected(query: string, message: RegExp) {
   expect(await shop.statementCount()).toBe(0);
 }
 
-describe('graphql-armor limits', () => {
+describe('graphql-armor limits and the row budget', () => {
   it('a query within every limit runs (one statement on the database)', async () => {
     const { body } = await gw.graphql(`{ shop { projects(orderBy: [{ id: ASC }]) { name users { email } } } }`);
     expect(body).toEqual({
@@ -67,11 +67,11 @@ describe('graphql-armor limits', () => {
     await rejected(`{ shop { projects { ${'id '.repeat(250)}} } }`, /Token limit of 200 exceeded/);
   });
 
-  it('a query costing more than maxCost is rejected before anything runs; the same shape with a small page runs', async () => {
-    await rejected(`{ shop { projectsConnection(first: 100) { nodes { id name } } } }`, /Query Cost limit of 500 exceeded/);
-    const { body } = await gw.graphql(`{ shop { projectsConnection(first: 2) { nodes { id name } } } }`);
+  it('a query over the row budget (maxRows) is rejected before anything runs; the same shape with a small page runs', async () => {
+    await rejected(`{ shop { projects(limit: 100) { users(limit: 500) { id } } } }`, /may read up to 50100 rows, above the row budget of 20000/);
+    const { body } = await gw.graphql(`{ shop { projects(limit: 2) { users(limit: 500) { id } } } }`);
     expect(body.errors).toBeUndefined();
-    expect(body.data.shop.projectsConnection.nodes).toEqual([{ id: 1, name: 'one' }, { id: 2, name: 'two' }]);
+    expect(body.data.shop.projects).toEqual([{ users: [{ id: 1 }] }, { users: [{ id: 2 }] }]);
   });
 });
 
@@ -91,7 +91,7 @@ describe('errors', () => {
     const { body } = await gw.graphql(`{ shop { users { id nickname } } }`);
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({
-      message: expect.stringMatching(/^\[shop\] .*column .*nickname does not exist/),
+      message: expect.stringMatching(/^\[shop\.users\] .*column .*nickname does not exist/),
       extensions: { code: 'DB_ERROR', database: 'shop', sqlState: '42703' },
     });
     expect(JSON.stringify(body)).not.toMatch(STACK_LINE);

@@ -65,6 +65,12 @@ describe('registerDatabase', () => {
     expect((await storedRows()).map((r) => r.name)).toEqual(['app']);
   });
 
+  it('refuses migrationsDir through the API when no migrationsRoot is configured, and stores nothing', async () => {
+    const { body } = await gw.graphql(REGISTER, { input: { name: 'withdir', url: role.url, migrationsDir: '/tmp' } });
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', hint: 'set migrationsRoot in the config file, or leave migrationsDir out' } });
+    expect((await storedRows()).map((r) => r.name)).toEqual(['app']);
+  });
+
   it('refuses a name whose GraphQL type names would clash with a registered database', async () => {
     const { body } = await gw.graphql(REGISTER, { input: { name: 'engineer_', url: role.url } });
     expect(body.errors![0].message).toMatch(/"engineer_" would share GraphQL type names with "engineer"/);
@@ -158,6 +164,7 @@ describe('changes after registration', () => {
     expect(auditLog.map((e: { action: string; database: string | null; outcome: string }) => `${e.action} ${e.database} ${e.outcome}`).reverse()).toEqual([
       'REGISTER_DATABASE app OK',
       'REGISTER_DATABASE engineer FAILED',
+      'REGISTER_DATABASE withdir FAILED',
       'REGISTER_DATABASE engineer_ FAILED',
       'REGISTER_DATABASE wrongpw FAILED',
       'DEFINE_RELATIONSHIP engineer OK',

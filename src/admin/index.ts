@@ -1,0 +1,4 @@
+export { createAdminApi } from './create-admin-api.js';
+export type { AdminDeps } from './create-admin-api.js';
+export type { SchemaHost } from './schema-host.js';
+export { redactDdlPasswords } from './audit-text.js';

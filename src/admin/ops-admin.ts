@@ -1,0 +1,109 @@
+import { on } from 'node:events';
+import { callerDatabases, type Identity } from '../auth/index.js';
+import type { ConnectionRegistry } from '../connections/index.js';
+import type { AuditEntry, MigrationRunRecord } from '../control/index.js';
+import { buildCreateTable, executeDDL, migrationStatus, type ColumnSpec, type MigrationRunManager } from '../ops/index.js';
+import type { AdminApi, MigrationRunInfo, SchemaChangedInfo } from '../schema/index.js';
+import { ddlSummary } from './audit-text.js';
+import { databaseInfo } from './database-info.js';
+import type { SchemaHost } from './schema-host.js';
+
+export interface OpsAdminDeps {
+  registry: ConnectionRegistry;
+  schemas: SchemaHost;
+  runs: MigrationRunManager;
+  /** Stored runs (control database), newest first; undefined when there is no control database. */
+  history?: (database: string | undefined, limit: number, within?: readonly string[]) => Promise<MigrationRunRecord[]> | undefined;
+  /** Records an admin action; never throws into the caller. */
+  audit: (entry: AuditEntry) => Promise<void>;
+}
+
+type OpsAdmin = Pick<
+  AdminApi,
+  'databases' | 'reloadCatalog' | 'migrationStatus' | 'migrationRuns' | 'migrationRun' | 'executeDDL' | 'createTable' | 'runMigrations' | 'subscribeRun' | 'subscribeSchemaChanged'
+>;
+
+const within = (run: { databases: readonly string[] }, databases: readonly string[] | undefined) => !databases || run.databases.every((d) => databases.includes(d));
+
+/** Status, catalog reloads, DDL and migrations. Callers are authorized before (src/auth's table). */
+export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
+  const { registry, schemas, runs, audit } = deps;
+
+  /** Runs DDL, audits it either way (passwords redacted), and swaps the schema after a real change. */
+  const ddl = async (database: string, sql: string, options: { dryRun: boolean; transactional?: boolean; lockTimeoutMs?: number }, actor: Identity) => {
+    const connection = registry.require(database);
+    try {
+      const result = await executeDDL(connection, sql, options);
+      await audit({ actor: actor.name, action: options.dryRun ? 'DDL_DRY_RUN' : 'DDL', database, summary: ddlSummary(sql), outcome: 'OK' });
+      if (!options.dryRun) await schemas.reload([database]);
+      return { ...result, sql };
+    } catch (error) {
+      await audit({ actor: actor.name, action: 'DDL', database, summary: ddlSummary(sql, (error as Error).message), outcome: 'FAILED' });
+      throw error;
+    }
+  };
+
+  return {
+    databases: () => registry.list().map((c) => databaseInfo(deps, c.name)),
+    reloadCatalog: async (name) => {
+      registry.require(name);
+      await schemas.reload([name]);
+      return databaseInfo(deps, name);
+    },
+    migrationStatus: async (database) => ({ database, ...(await migrationStatus(registry.require(database))) }),
+    migrationRuns: async (database, scope) => {
+      const stored = deps.history?.(database, scope.limit, scope.databases);
+      const list: readonly MigrationRunInfo[] = stored ? await stored : runs.list(database, scope.limit);
+      return list.filter((r) => within(r, scope.databases));
+    },
+    migrationRun: (id) => runs.get(id),
+    executeDDL: (a, actor) => ddl(a.database, a.sql, { dryRun: a.dryRun, transactional: a.transactional, lockTimeoutMs: a.lockTimeoutMs }, actor),
+    createTable: (a, actor) => {
+      const columns = a.input.columns.map(({ defaultFunction, ...c }): ColumnSpec => {
+        // NOTE: GraphQL nulls pass through as before; buildCreateTable validates every column.
+        const spec = c as ColumnSpec;
+        return defaultFunction ? { ...spec, default: { function: defaultFunction as 'now()' } } : spec;
+      });
+      const input = { name: a.input.name, schema: a.input.schema ?? undefined, ifNotExists: a.input.ifNotExists ?? undefined, columns };
+      return ddl(a.database, buildCreateTable(input), { dryRun: a.dryRun }, actor);
+    },
+    runMigrations: async (a, actor) => {
+      // NOTE: no list means the caller's databases, never more (the table has checked any list given).
+      const names = a.databases ? [...a.databases] : callerDatabases(actor, registry.list().map((c) => c.name));
+      const run = runs.start({
+        connections: names.map((n) => registry.require(n)),
+        direction: a.direction,
+        count: a.count ?? undefined,
+        dryRun: a.dryRun,
+        startedBy: actor.name,
+      });
+      await Promise.all(names.map((database) => audit({ actor: actor.name, action: 'MIGRATION_RUN', database, summary: `${a.direction} ${names.join(', ')} (run ${run.id})`, outcome: 'OK' })));
+      return run;
+    },
+    subscribeRun: (runId) => runs.subscribe(runId),
+    subscribeSchemaChanged: (databases) => {
+      const events = on(schemas, 'changed') as AsyncIterableIterator<[SchemaChangedInfo]>;
+      if (!databases) return mapIterator(events, ([event]) => event);
+      // SECURITY: a database-limited subscriber hears only of its databases, not even that others changed.
+      const visible = (event: SchemaChangedInfo) => ({ ...event, databases: event.databases.filter((d) => databases.includes(d)) });
+      return mapIterator(events, ([event]) => visible(event), ([event]) => visible(event).databases.length > 0);
+    },
+  };
+}
+
+/** Maps (and optionally filters) an async iterator, passing return() through so listeners are removed when a client leaves. */
+function mapIterator<T, U>(source: AsyncIterableIterator<T>, fn: (value: T) => U, keep: (value: T) => boolean = () => true): AsyncIterableIterator<U> {
+  return {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return r;
+        if (keep(r.value)) return { done: false, value: fn(r.value) };
+      }
+    },
+    return: async () => (await source.return?.(), { done: true, value: undefined }),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
