@@ -36,7 +36,8 @@ export function relationshipExtension(relationships: readonly RelationshipConfig
           nullable: true,
           description: `Aggregates of the ${to.database}.${to.table} rows of "${twin.binding.relationship.name}" (batched: one statement per level).`,
           args: { where: t.arg({ type: target.filter, required: false }) },
-          resolve: resolveRemoteAggregate(twin),
+          // SECURITY: the twin reads the target database like its relationship, so it needs the same grant.
+          resolve: guardResolver(relationshipFieldRule(twin.binding.target.database), resolveRemoteAggregate(twin)),
         }),
       }));
     }

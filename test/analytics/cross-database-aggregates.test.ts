@@ -71,4 +71,35 @@ describe('cross-database aggregates', () => {
     expect(series.every((g: any) => g.count >= 2 && g.key.status === 'draft')).toBe(true);
     expect(body.data.app.projects.find((p: any) => p.id === 2).directivesAggregate.count).toBe(3);
   });
+
+  it('refuses the cross-database twin to a caller without a grant on the target database, with no statement there', async () => {
+    const appOnly = await startTestGateway(
+      { databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000 },
+      { anonymous: { name: 'app-reader', role: 'reader', databases: ['app'] } },
+    );
+    try {
+      await demo.engineer.resetStatements();
+      const { body } = await appOnly.graphql(`{ app { projects(where: { id: { eq: 1 } }) { id directivesAggregate { count } } } }`);
+      expect(body.errors?.[0]).toMatchObject({ path: ['app', 'projects', 0, 'directivesAggregate'], extensions: { code: 'FORBIDDEN', database: 'engineer' } });
+      expect(body.data.app.projects).toEqual([{ id: 1, directivesAggregate: null }]);
+      expect(await demo.engineer.statementCount()).toBe(0);
+    } finally {
+      await appOnly.stop();
+    }
+  });
+
+  it('counts an aggregate as one row and a group-by as its limit in the row budget', async () => {
+    const budget = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000, limits: { defaultLimit: 10, maxLimit: 100, maxRows: 100 } });
+    try {
+      // 60 parents, each with an aggregate (no rows of its own): 60 rows.
+      const fits = await budget.graphql(`{ app { projects(limit: 60) { id directivesAggregate { count } } } engineer { strategicDirectivesV2Aggregate { count } } }`);
+      expect(fits.body.errors).toBeUndefined();
+      // 60 parents plus a group-by of limit 50: 110 rows.
+      const over = await budget.graphql(`{ app { projects(limit: 60) { id } } engineer { strategicDirectivesV2GroupBy(by: [{ column: status }], limit: 50) { count } } }`);
+      expect(over.body.errors?.[0].extensions?.code).toBe('ROW_BUDGET_EXCEEDED');
+      expect(over.body.errors?.[0].extensions?.estimate).toBe(110);
+    } finally {
+      await budget.stop();
+    }
+  });
 });
