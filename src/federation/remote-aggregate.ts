@@ -14,7 +14,7 @@ import {
 } from '../compile/index.js';
 import { relationAggregates, type RemoteFieldModel } from '../naming/index.js';
 import type { RemoteBinding } from './bind-relationships.js';
-import type { FederationContext } from './remote-loader.js';
+import { MAX_KEYS_PER_STATEMENT, type FederationContext } from './remote-loader.js';
 
 /** The aggregate twin of an ARRAY relationship (`directivesAggregate`), resolved like the relationship itself. */
 export interface RemoteAggregateBinding {
@@ -54,8 +54,8 @@ function planFor(twin: RemoteAggregateBinding, args: AggregateArgs, ctx: Federat
 
 /**
  * Resolver of a cross-database aggregate twin: all parents at the same place in the response share
- * one DataLoader, so the twin costs ONE statement on the target per level, whatever the number of
- * parents. A parent whose key is NULL gets the aggregates of no rows without a statement.
+ * one DataLoader, so the twin costs ONE statement on the target per level (per 1,000 distinct keys),
+ * whatever the number of parents. A parent whose key is NULL gets the aggregates of no rows without a statement.
  */
 export function resolveRemoteAggregate(twin: RemoteAggregateBinding) {
   return (parent: Record<string, unknown>, args: AggregateArgs, ctx: FederationContext, info: GraphQLResolveInfo): Promise<unknown> | unknown => {
@@ -70,7 +70,8 @@ export function resolveRemoteAggregate(twin: RemoteAggregateBinding) {
           const [{ data }] = await ctx.read(twin.binding.target.database, batchStatement(batch, keys));
           return data as unknown[];
         },
-        { cacheKeyFn: (key) => key.join('\u0000') },
+        // PERF: chunked like the relationship's own batches, so a statement's keys and result stay bounded.
+        { cacheKeyFn: (key) => key.join('\u0000'), maxBatchSize: MAX_KEYS_PER_STATEMENT },
       );
       loaders.set(node, (entry = { plan, loader }));
     }
