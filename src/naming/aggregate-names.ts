@@ -1,4 +1,5 @@
 import type { RelationModel, TableModel } from './database-model.js';
+import type { NameScope } from './inflect.js';
 
 /** Names of the aggregate and group-by fields and types of one table (issue #13). */
 export interface AggregateNames {
@@ -28,36 +29,32 @@ export interface AggregateNames {
 const namesByTable = new WeakMap<TableModel, AggregateNames>();
 const twinsByTable = new WeakMap<TableModel, Map<string, RelationModel>>();
 
+const SUFFIXES = {
+  sum: 'SumFields', avg: 'AvgFields', min: 'MinFields', max: 'MaxFields', group: 'Group', groupKey: 'GroupKey',
+  column: 'AggregateColumn', bucketKey: 'GroupByKey', filter: 'AggregateFilter', sumFilter: 'SumFilter', avgFilter: 'AvgFilter',
+  minMaxFilter: 'MinMaxFilter', orderBy: 'AggregateOrderBy', sumOrderBy: 'SumOrderBy', minMaxOrderBy: 'MinMaxOrderBy',
+  groupOrderBy: 'GroupOrderBy', groupKeyOrderBy: 'GroupKeyOrderBy',
+} as const satisfies Record<Exclude<keyof AggregateNames, 'groupBy'>, string>;
+
+function nameAggregates(table: TableModel, claimType: (name: string) => string, claimOp: (name: string) => string): AggregateNames {
+  const types = Object.fromEntries(Object.entries(SUFFIXES).map(([key, suffix]) => [key, claimType(`${table.typeName}${suffix}`)]));
+  return { groupBy: claimOp(`${table.ops.list}GroupBy`), ...types } as AggregateNames;
+}
+
 /**
- * Aggregate names follow the table's own names: `<list>GroupBy` for the root field and
- * `<TypeName><Suffix>` for types (`Engineer_SdBacklogMapSumFields`), so they stay stable
- * whenever the table's names do.
+ * Claims a table's aggregate names in its database's scopes: `<list>GroupBy` for the root field,
+ * `<TypeName><Suffix>` for types (`Engineer_SdBacklogMapSumFields`). Called after every table and
+ * enum has its own names, so these never rename one of them: a taken name gets the usual suffix.
  */
+export function claimAggregateNames(table: TableModel, scopes: { typeScope: NameScope; opScope: NameScope }): void {
+  const sqlName = table.table.name;
+  namesByTable.set(table, nameAggregates(table, (n) => scopes.typeScope.claim(n, sqlName), (n) => scopes.opScope.claim(n, sqlName)));
+}
+
+/** The aggregate names of a table (claimed by its database model; derived unclaimed for a hand-made model). */
 export function aggregateNames(table: TableModel): AggregateNames {
   let names = namesByTable.get(table);
-  if (names) return names;
-  const t = (suffix: string) => `${table.typeName}${suffix}`;
-  names = {
-    groupBy: `${table.ops.list}GroupBy`,
-    sum: t('SumFields'),
-    avg: t('AvgFields'),
-    min: t('MinFields'),
-    max: t('MaxFields'),
-    group: t('Group'),
-    groupKey: t('GroupKey'),
-    column: t('AggregateColumn'),
-    bucketKey: t('GroupByKey'),
-    filter: t('AggregateFilter'),
-    sumFilter: t('SumFilter'),
-    avgFilter: t('AvgFilter'),
-    minMaxFilter: t('MinMaxFilter'),
-    orderBy: t('AggregateOrderBy'),
-    sumOrderBy: t('SumOrderBy'),
-    minMaxOrderBy: t('MinMaxOrderBy'),
-    groupOrderBy: t('GroupOrderBy'),
-    groupKeyOrderBy: t('GroupKeyOrderBy'),
-  };
-  namesByTable.set(table, names);
+  if (!names) namesByTable.set(table, (names = nameAggregates(table, (n) => n, (n) => n)));
   return names;
 }
 

@@ -1,4 +1,5 @@
 import type { Catalog, Column, EnumType, Table, UniqueConstraint } from '../catalog/index.js';
+import { claimAggregateNames } from './aggregate-names.js';
 import { bySeniority, camelCase, enumValueName, fieldName, NameScope, pascalCase } from './inflect.js';
 
 /** Scalars the generated schema uses (besides GraphQL's own). */
@@ -155,6 +156,7 @@ export function buildDatabaseModel(database: string, catalog: Catalog, options: 
     };
   });
   nameRelations(models);
+  for (const model of bySeniority(models, (m) => m.table.oid)) claimAggregateNames(model, { typeScope, opScope });
   return {
     database,
     typePrefix: prefix,
