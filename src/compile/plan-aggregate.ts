@@ -109,6 +109,12 @@ export function planAggregate(table: TableModel, nodes: readonly FieldNode[], ar
 /** `tGroupBy(by, where, having, orderBy, limit, offset)`; limit defaults to and is capped by the page limits. */
 export function planGroupBy(table: TableModel, nodes: readonly FieldNode[], args: GroupByArgs, ctx: PlanContext): GroupByPlan {
   const names = aggregateNames(table);
+  if (args.limit != null && args.limit > ctx.limits.maxLimit) {
+    throw new GatewayError('LIMIT_EXCEEDED', `${names.groupBy}(limit) ${args.limit} is above the maximum group count ${ctx.limits.maxLimit}`, {
+      database: table.database,
+      hint: 'page through the groups with offset, or group by a coarser bucket',
+    });
+  }
   const keys = groupKeysFromArgs(table, args.by, names.groupBy);
   const where = conditionFromWhere(table, args.where);
   return {

@@ -99,7 +99,8 @@ describe('group-by', () => {
     const groups = (await data(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: id }]) { key { id } } } }`)).engineer.strategicDirectivesV2GroupBy;
     expect(groups).toHaveLength(10);
     const error = await errorOf(`{ engineer { strategicDirectivesV2GroupBy(by: [{ column: id }], limit: 51) { count } } }`);
-    expect(error.extensions?.code).toBe('LIMIT_EXCEEDED');
+    expect([error.extensions?.code, error.message]).toEqual(['LIMIT_EXCEEDED', 'strategicDirectivesV2GroupBy(limit) 51 is above the maximum group count 50']);
+    expect(error.extensions?.hint).toContain('offset');
   });
 
   it('refuses a bucket on a non-time column, a key not grouped, a malformed time zone and an unknown one, naming the problem', async () => {
