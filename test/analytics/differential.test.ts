@@ -10,6 +10,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
  */
 const SEED = 1313;
 const RUNS = 240;
+/** Lists with a relation's aggregate twin, filtered and ordered by that relation's aggregates. */
+const RELATION_RUNS = 80;
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -41,7 +43,17 @@ beforeAll(async () => {
            date '2025-12-01' + (i % 200),
            timestamp '2026-01-01 00:00:00' + i * interval '5 hours 3 minutes'
     FROM generate_series(1, 1500) AS i;
-    ANALYZE sales;`);
+    CREATE TABLE lines (
+      id serial PRIMARY KEY,
+      sale_id int NOT NULL REFERENCES sales (id),
+      weight int,
+      tag text
+    );
+    INSERT INTO lines (sale_id, weight, tag)
+    SELECT i, CASE WHEN (i + k) % 7 = 0 THEN NULL ELSE (i * k * 7) % 23 - 3 END, (ARRAY['a', 'b', NULL])[1 + (i + k) % 3]
+    FROM generate_series(1, 1500) AS i, generate_series(1, 5) AS k WHERE k <= i % 6;
+    CREATE INDEX lines_sale_id_idx ON lines (sale_id);
+    ANALYZE sales, lines;`);
   gw = await startTestGateway({ databases: [{ name: 'shop', url: db.url }], probeIntervalMs: 60_000, limits: { defaultLimit: 20, maxLimit: 500 } });
 });
 
@@ -260,4 +272,76 @@ describe('group-by and aggregate differential', () => {
     expect(grouped).toBeGreaterThan(RUNS / 2);
     expect(groups).toBeGreaterThan(RUNS * 3);
   }, 240_000);
+
+  it(`answers ${RELATION_RUNS} generated lists with relation aggregates, filtered and ordered by them, as hand-written SQL does`, async () => {
+    const requests = fc.sample(relationRequest, { seed: SEED, numRuns: RELATION_RUNS });
+    let rowsSeen = 0;
+    for (const req of requests) {
+      const args = [
+        req.where && req.filter ? `where: { and: [${req.where.gql}, ${req.filter.gql}] }` : req.where ? `where: ${req.where.gql}` : req.filter ? `where: ${req.filter.gql}` : '',
+        `orderBy: [${[...(req.order ? [req.order.gql] : []), '{ id: ASC }'].join(', ')}]`,
+        `limit: ${req.limit}`,
+      ].filter(Boolean);
+      const query = `{ shop { sales(${args.join(', ')}) { id linesAggregate${req.twinWhere ? `(where: ${req.twinWhere.gql})` : ''} { count sum { weight } max { weight } min { tag } } } } }`;
+      const tw = req.twinWhere?.sql ?? 'true';
+      const sqlText = [
+        `SELECT s.id::text AS id, (count(l.id) FILTER (WHERE ${tw}))::text AS count, (sum(l.weight) FILTER (WHERE ${tw}))::text AS sum,`,
+        `(max(l.weight) FILTER (WHERE ${tw}))::text AS max, (min(l.tag) FILTER (WHERE ${tw}))::text AS min`,
+        `FROM sales s LEFT JOIN lines l ON l.sale_id = s.id`,
+        req.where ? `WHERE ${req.where.sql}` : '',
+        `GROUP BY s.id`,
+        req.filter ? `HAVING coalesce(${req.filter.sql}, false)` : '',
+        `ORDER BY ${[...(req.order ? [req.order.sql] : []), 's.id ASC'].join(', ')} LIMIT ${req.limit}`,
+      ].join(' ');
+      const { body } = await gw.graphql(query);
+      const context = `request:\n${query}\nhand SQL:\n${sqlText}\nerrors: ${JSON.stringify(body.errors)}`;
+      expect(body.errors, context).toBeUndefined();
+      const actual = body.data.shop.sales.map((r: any) => ({
+        id: String(r.id),
+        count: String(r.linesAggregate.count),
+        sum: normalise(r.linesAggregate.sum.weight, 'text'),
+        max: normalise(r.linesAggregate.max.weight, 'text'),
+        min: normalise(r.linesAggregate.min.tag, 'text'),
+      }));
+      expect(actual, context).toEqual(await db.sql(sqlText));
+      rowsSeen += actual.length;
+    }
+    expect(rowsSeen).toBeGreaterThan(RELATION_RUNS * 3);
+  }, 240_000);
+});
+
+interface RelationRequest {
+  where?: Cond;
+  twinWhere?: Cond;
+  /** On the relation's own rows, all of them (hand SQL over the joined lines, unfiltered). */
+  filter?: Cond;
+  order?: { gql: string; sql: string };
+  limit: number;
+}
+
+const relationRequest: fc.Arbitrary<RelationRequest> = fc.record({
+  where: fc.option(atom, { nil: undefined }),
+  twinWhere: fc.option(
+    fc.oneof(
+      fc.integer({ min: -3, max: 20 }).map((n) => ({ gql: `{ weight: { gt: ${n} } }`, sql: `l.weight > ${n}` })),
+      fc.constantFrom('a', 'b').map((t) => ({ gql: `{ tag: { eq: "${t}" } }`, sql: `l.tag = '${t}'` })),
+    ),
+    { nil: undefined },
+  ),
+  filter: fc.option(
+    fc.oneof(
+      fc.integer({ min: 0, max: 5 }).map((n) => ({ gql: `{ linesAggregate: { count: { gt: ${n} } } }`, sql: `count(l.id) > ${n}` })),
+      fc.integer({ min: -5, max: 60 }).map((n) => ({ gql: `{ linesAggregate: { sum: { weight: { gte: "${n}" } } } }`, sql: `sum(l.weight) >= ${n}` })),
+      fc.integer({ min: 0, max: 20 }).map((n) => ({ gql: `{ not: { linesAggregate: { max: { weight: { lt: ${n} } } } } }`, sql: `NOT coalesce(max(l.weight) < ${n}, false)` })),
+    ),
+    { nil: undefined },
+  ),
+  order: fc.option(
+    fc.oneof(
+      direction.map((d) => ({ gql: `{ linesAggregate: { count: ${d} } }`, sql: `count(l.id) ${DIRECTIONS[d]}` })),
+      fc.tuple(fc.constantFrom('sum', 'avg', 'max'), direction).map(([fn, d]) => ({ gql: `{ linesAggregate: { ${fn}: { weight: ${d} } } }`, sql: `${fn}(l.weight) ${DIRECTIONS[d]}` })),
+    ),
+    { nil: undefined },
+  ),
+  limit: fc.integer({ min: 1, max: 20 }),
 });
