@@ -58,6 +58,13 @@ describe('aggregates', () => {
     expect(agg.nodes).toEqual([{ id: 'SD-124', priority: 72 }, { id: 'SD-123', priority: 69 }]);
   });
 
+  it('refuses countDistinct of no columns and an empty having comparison instead of guessing', async () => {
+    const none = await errorOf(`{ engineer { strategicDirectivesV2Aggregate { countDistinct(columns: []) } } }`);
+    expect([none.extensions?.code, none.message]).toEqual(['BAD_USER_INPUT', 'Engineer_StrategicDirectivesV2Aggregate.countDistinct: columns is empty']);
+    const empty = await errorOf(`query($c: IntFilter) { engineer { strategicDirectivesV2GroupBy(by: [{ column: status }], having: { count: $c }) { count } } }`, { c: {} });
+    expect([empty.extensions?.code, empty.message]).toEqual(['BAD_USER_INPUT', 'having.count has no comparison']);
+  });
+
   it('answers sum, avg, min and max with null over no rows, and count 0', async () => {
     const result = await data(`{ engineer { strategicDirectivesV2Aggregate(where: { id: { eq: "none" } }) { count sum { priority } avg { priority } max { title } nodes { id } } } }`);
     expect(result.engineer.strategicDirectivesV2Aggregate).toEqual({ count: 0, sum: { priority: null }, avg: { priority: null }, max: { title: null }, nodes: [] });
