@@ -30,7 +30,7 @@ export interface AuditRecord {
 export const AUDIT_SUMMARY_MAX = 500;
 
 export type StoredRunDirection = 'up' | 'down';
-export type StoredRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type StoredRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED';
 
 /**
  * A migration run as stored. Shaped so the ops layer's run object can be passed as is

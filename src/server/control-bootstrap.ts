@@ -22,5 +22,5 @@ export async function openControlStore(url: string, secretKey: Uint8Array | unde
     await connection.close();
     throw error;
   }
-  return { store: new ControlStore(connection, key), catalogs: new CatalogCache(connection), close: () => connection.close() };
+  return { store: new ControlStore(connection, key), catalogs: new CatalogCache(connection), connection, close: () => connection.close() };
 }
