@@ -280,8 +280,11 @@ export class MigrationRunManager {
     run.status = run.error ? 'FAILED' : 'SUCCEEDED';
     run.finishedAt = new Date();
     run.outcomes = [...outcomes.values()];
-    emit({ type: 'RUN_FINISHED', status: run.status, error: run.error, changedDatabases: [...changed], outcomes: run.outcomes });
     if (renewal) clearInterval(renewal);
+    // NOTE: the stored row is final before RUN_FINISHED is announced, so a follower that reads it then sees the outcome.
+    await stored;
+    await journal?.finish(run).catch((error) => this.warn(error, run, 'could not store the outcome'));
+    emit({ type: 'RUN_FINISHED', status: run.status, error: run.error, changedDatabases: [...changed], outcomes: run.outcomes });
     try {
       this.options.onFinished?.(run, changed);
     } catch (error) {
@@ -290,7 +293,6 @@ export class MigrationRunManager {
     await persisted;
     await this.persist(run);
     await stored;
-    await journal?.finish(run).catch((error) => this.warn(error, run, 'could not store the outcome'));
     this.evict();
     return run;
   }

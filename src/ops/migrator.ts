@@ -109,6 +109,9 @@ export async function migrate(connection: Connection, options: MigrateOptions): 
     try {
       const { rows } = await client.query('SELECT pg_backend_pid() AS pid').catch((error) => Promise.reject(failure(connection, error)));
       monitor = new StatementMonitor(connection, rows[0].pid, onEvent, options.monitor);
+      // NOTE: a backend notices a vanished client (kill -9 of the gateway) only when it writes, so a long
+      // statement would keep the advisory lock; this makes Postgres (14+) check the socket every second.
+      await client.query("SET client_connection_check_interval = '1s'").catch(() => {});
       if (options.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.max(0, Math.trunc(options.lockTimeoutMs))}`);
       const [files, applied] = await Promise.all([
         listMigrationFiles(connection.config.migrationsDir),
