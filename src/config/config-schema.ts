@@ -190,13 +190,13 @@ export const configSchema = z
     /** Progress of SQL migrations, sampled on a side connection while each statement runs. */
     migrationProgress: z
       .object({
-        /** How often pg_stat_activity, pg_locks and pg_stat_progress_create_index are read (ms; at most 500). */
-        sampleMs: z.number().int().min(50).max(500).default(250),
+        /** How often pg_stat_activity, pg_locks and pg_stat_progress_create_index are read (ms, at most 500); a LOCK_WAIT per read while waiting. */
+        sampleMs: z.number().int().min(50).max(500).default(500),
         /** A HEARTBEAT event every this many ms while one statement runs. */
         heartbeatMs: z.number().int().min(200).default(5_000),
       })
       .strict()
-      .default({ sampleMs: 250, heartbeatMs: 5_000 }),
+      .default({ sampleMs: 500, heartbeatMs: 5_000 }),
     limits: z
       .object({
         /** Rows returned by a list field without `limit`. */

@@ -64,11 +64,14 @@ export class RunStore<Run extends StoredRun, Event extends StoredRunEvent> {
   async append(event: Event): Promise<void> {
     const payload = this.payload(event);
     // NOTE: stored and announced in one statement: the NOTIFY is sent at commit, after the row exists.
+    // NOTE: once another instance has closed the run ABANDONED (this one lost its lease), nothing more is stored.
     await this.connection.query(
       `WITH stored AS (
-         INSERT INTO switchyard.migration_run_events (run_id, seq, event) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING seq
+         INSERT INTO switchyard.migration_run_events (run_id, seq, event)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM switchyard.migration_runs WHERE id = $1 AND owner = $5 AND status <> 'ABANDONED')
+         ON CONFLICT DO NOTHING RETURNING seq
        ) SELECT pg_notify('switchyard_changes', $4) FROM stored`,
-      [event.runId, event.seq, JSON.stringify(event), payload],
+      [event.runId, event.seq, JSON.stringify(event), payload, this.instanceId],
     );
   }
 

@@ -239,7 +239,11 @@ export class MigrationRunManager {
       this.bus.publish(migrationRunTopic(run.id), stamped);
       if (journal) stored = stored.then(() => journal.append(stamped).catch((error) => this.warn(error, run, 'could not store an event')));
     };
-    const renewal = journal && setInterval(() => void journal.renew(run.id, leaseMs).catch((error) => this.warn(error, run, 'could not renew the lease')), leaseMs / 3);
+    const renew = async () => {
+      if (!journal || (await journal.renew(run.id, leaseMs))) return;
+      this.options.log?.error({ runId: run.id }, 'lost the lease of a running migration: another instance has closed it ABANDONED; its events are no longer stored');
+    };
+    const renewal = journal && setInterval(() => void renew().catch((error) => this.warn(error, run, 'could not renew the lease')), leaseMs / 3);
     renewal?.unref();
 
     const persisted = this.persist(run);

@@ -5,7 +5,7 @@ import type { MigrationStepEvent, StatementRef } from './migration-events.js';
 
 /** How a {@link StatementMonitor} samples. */
 export interface MonitorOptions {
-  /** Sampling interval of pg_stat_activity, pg_locks and pg_stat_progress_create_index (default 250 ms). */
+  /** Sampling interval of pg_stat_activity, pg_locks and pg_stat_progress_create_index (default 500 ms); one LOCK_WAIT per sample while waiting. */
   sampleMs?: number;
   /** A HEARTBEAT is emitted every this many ms while one statement runs (default 5000). */
   heartbeatMs?: number;
@@ -46,7 +46,7 @@ export class StatementMonitor {
 
   /** Samples until the returned function is called (when the statement has ended). */
   watch(ref: StatementRef): () => void {
-    const sampleMs = this.options.sampleMs ?? 250;
+    const sampleMs = this.options.sampleMs ?? 500;
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
     const started = Date.now();
     let nextHeartbeat = started + heartbeatMs;

@@ -31,11 +31,12 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       'RUN_FINISHED',
     ] as const,
   });
+  const outcomeStatus = builder.enumType('MigrationDatabaseStatus', { values: ['SUCCEEDED', 'FAILED', 'SKIPPED'] as const });
   const outcome = builder.objectRef<DatabaseOutcomeInfo>('MigrationDatabaseOutcome').implement({
     description: 'How one database of a finished run ended (SKIPPED: never started).',
     fields: (t) => ({
       database: t.exposeString('database'),
-      status: t.exposeString('status'),
+      status: t.field({ type: outcomeStatus, resolve: (o) => o.status }),
       error: t.exposeString('error', { nullable: true }),
       applied: t.exposeInt('applied', { description: 'Migrations applied (planned, in a dry run).' }),
     }),
