@@ -18,6 +18,7 @@ export type { AppliedMigration } from './migration-plan.js';
 export { MigrationRunManager } from './migration-runs.js';
 export type { MigrationRun, StartMigrationRunInput, MigrationRunManagerOptions } from './migration-runs.js';
 export type { RunJournal, ExpiredRun } from './run-journal.js';
+export { followStored } from './run-follower.js';
 export type { MonitorOptions } from './statement-monitor.js';
 export { executeDDL } from './ddl.js';
 export type { ExecuteDDLOptions, DDLResult } from './ddl.js';
