@@ -65,6 +65,11 @@ export interface MigrationRunRecord {
   finishedAt: Date | null;
   count: number | null;
   dryRun: boolean;
+  /** Databases migrated at a time, and what a failure did (STOP or CONTINUE). */
+  parallel: number;
+  onError: 'STOP' | 'CONTINUE';
+  /** Per database once finished (empty while running, and for ABANDONED runs). */
+  outcomes: unknown[];
 }
 
 /** Clamps a requested page size to 1..max, `fallback` when absent. */

@@ -25,6 +25,12 @@ export interface StoredRun {
   finishedAt: Date | null;
 }
 
+/**
+ * A lease that has run out. NOTE: runs stored before leases existed (no owner) were left RUNNING
+ * forever by a killed gateway; a day after their start they count as expired too.
+ */
+const EXPIRED = `(lease_until < now() OR (owner IS NULL AND lease_until IS NULL AND started_at < now() - interval '1 day'))`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -131,7 +137,7 @@ export class RunStore<Run extends StoredRun, Event extends StoredRunEvent> {
 
   async abandonExpired(finish: (run: { id: string; owner: string; lastSeq: number; lastEvent: Event | null }) => Event): Promise<string[]> {
     const { rows } = await this.connection.query<{ id: string }>(
-      `SELECT id FROM switchyard.migration_runs WHERE status = 'RUNNING' AND lease_until < now()`,
+      `SELECT id FROM switchyard.migration_runs WHERE status = 'RUNNING' AND ${EXPIRED}`,
     );
     const abandoned: string[] = [];
     for (const { id } of rows) {
@@ -139,7 +145,7 @@ export class RunStore<Run extends StoredRun, Event extends StoredRunEvent> {
         // NOTE: the row lock and the re-check make exactly one instance close each run.
         const claimed = await client.query(
           `UPDATE switchyard.migration_runs SET status = 'ABANDONED', finished_at = now(), lease_until = NULL
-           WHERE id = $1 AND status = 'RUNNING' AND lease_until < now() RETURNING owner`,
+           WHERE id = $1 AND status = 'RUNNING' AND ${EXPIRED} RETURNING owner`,
           [id],
         );
         if (!claimed.rows[0]) return false;
