@@ -86,7 +86,14 @@ function client(on: GatewayProcess, token = adminApiKey) {
   return c;
 }
 
-const PROGRESS = `subscription($id: ID!) { migrationProgress(runId: $id) { type seq database name status error statement firstLine lastEvent { type seq } } }`;
+const PROGRESS = `subscription($id: ID!) { migrationProgress(runId: $id) { type seq at database name status error statement statements firstLine durationMs elapsedMs lastEvent { type seq } } }`;
+
+/** With SWITCHYARD_MEASURE set, prints a run's events one per line (for the closing note). */
+function printLog(title: string, seen: Record<string, unknown>[]): void {
+  if (!process.env.SWITCHYARD_MEASURE) return;
+  const line = (e: Record<string, unknown>) => Object.entries(e).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+  console.info(`${title}\n${seen.map(line).join('\n')}`);
+}
 
 function events(sub: Subscription) {
   return sub.results.map((r) => r.data?.migrationProgress);
@@ -157,7 +164,7 @@ describe('several instances on one control database', () => {
     expect(await onB.done).toBe('complete');
     expect(await onA.done).toBe('complete');
     const seen = events(onB);
-    if (process.env.SWITCHYARD_MEASURE) console.info(seen.map((e) => JSON.stringify(e)).join('\n'));
+    printLog('run started on A, watched on B:', seen);
     expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i + 1));
     expect(seen).toEqual(events(onA));
     expect(seen.map((e) => e.type).filter((t) => t !== 'HEARTBEAT')).toEqual([
@@ -200,6 +207,7 @@ describe('several instances on one control database', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'MIGRATION_LOCKED', runId: runMigrations.id });
     a.kill9();
     expect(await onB.done).toBe('complete');
+    printLog('run abandoned by kill -9 of A, watched on B:', events(onB));
     const last = events(onB).at(-1);
     expect(last).toMatchObject({ type: 'RUN_FINISHED', status: 'ABANDONED', lastEvent: { type: 'STATEMENT_STARTED' } });
     expect(last.error).toMatch(/stopped renewing its lease; last event seen: #\d+ STATEMENT_STARTED target 1700000000003_slow statement 1\/1/);
@@ -221,9 +229,10 @@ describe('several instances on one control database', () => {
     try {
       await holder.query('BEGIN; LOCK TABLE first IN ACCESS EXCLUSIVE MODE');
       const { runMigrations } = await ok(b, `mutation { runMigrations(databases: ["target"], lockTimeoutMs: 800) { id } }`);
-      const sub = subscribe(client(b), `subscription($id: ID!) { migrationProgress(runId: $id) { type waitedMs blockingPid blockingQuery status error } }`, { id: runMigrations.id });
+      const sub = subscribe(client(b), `subscription($id: ID!) { migrationProgress(runId: $id) { seq at type statement firstLine waitedMs blockingPid blockingQuery status error } }`, { id: runMigrations.id });
       expect(await sub.done).toBe('complete');
       const seen = sub.results.map((r) => r.data.migrationProgress);
+      printLog('run blocked by a lock:', seen);
       const waits = seen.filter((e) => e.type === 'LOCK_WAIT');
       expect(waits.length).toBeGreaterThanOrEqual(1);
       expect(waits[0].blockingQuery).toMatch(/LOCK TABLE first/);
