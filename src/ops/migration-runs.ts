@@ -12,7 +12,8 @@ import {
   type MigrationRunFrameEvent,
   type MigrationStepEvent,
 } from './migration-events.js';
-import { assertMigratable, migrate, migrationStatus, plannedCount } from './migrator.js';
+import { messageOf, migrateEach } from './fan-out.js';
+import { assertMigratable, migrationStatus, plannedCount } from './migrator.js';
 import { followStored } from './run-follower.js';
 import type { MigrationRun, RunJournal } from './run-journal.js';
 import type { MonitorOptions } from './statement-monitor.js';
@@ -247,7 +248,6 @@ export class MigrationRunManager {
     renewal?.unref();
 
     const persisted = this.persist(run);
-    const changed = new Set<string>();
     const { direction, dryRun, parallel, onError } = run;
     const count = run.count ?? undefined;
     let total = 0;
@@ -258,32 +258,14 @@ export class MigrationRunManager {
       run.error = messageOf(error);
     }
     emit({ type: 'RUN_STARTED', databases: run.databases, direction, dryRun, total, parallel, onError });
-    const outcomes = new Map<string, DatabaseOutcome>(run.databases.map((d) => [d, { database: d, status: 'SKIPPED', error: run.error, applied: 0 }]));
-    const queue = run.error ? [] : [...connections];
-    const failures: string[] = [];
-    const worker = async () => {
-      for (let connection = queue.shift(); connection; connection = queue.shift()) {
-        const onEvent = (event: MigrationStepEvent) => {
-          if (event.type === 'MIGRATION_APPLIED') changed.add(event.database);
-          emit(event);
-        };
-        try {
-          const result = await migrate(connection, { direction, count, dryRun, onEvent, lockTimeoutMs, monitor: this.options.monitor });
-          outcomes.set(connection.name, { database: connection.name, status: 'SUCCEEDED', error: null, applied: result.migrations.length });
-        } catch (error) {
-          const message = messageOf(error);
-          failures.push(message);
-          const applied = run.events.filter((e) => e.type === 'MIGRATION_APPLIED' && e.database === connection.name).length;
-          outcomes.set(connection.name, { database: connection.name, status: 'FAILED', error: message, applied });
-          if (onError === 'STOP') queue.length = 0;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, worker));
+    const fanOut = run.error
+      ? { outcomes: run.databases.map((database): DatabaseOutcome => ({ database, status: 'SKIPPED', error: run.error, applied: 0 })), failures: [], changed: new Set<string>() }
+      : await migrateEach(connections, { direction, count, dryRun, lockTimeoutMs, monitor: this.options.monitor, parallel, onError }, emit);
+    const { failures, changed } = fanOut;
     if (!run.error && failures.length) run.error = failures.length === 1 ? failures[0] : `${failures.length} databases failed; first: ${failures[0]}`;
     run.status = run.error ? 'FAILED' : 'SUCCEEDED';
     run.finishedAt = new Date();
-    run.outcomes = [...outcomes.values()];
+    run.outcomes = fanOut.outcomes;
     if (renewal) clearInterval(renewal);
     // NOTE: the stored row is final before RUN_FINISHED is announced, so a follower that reads it then sees the outcome.
     await stored;
@@ -337,9 +319,4 @@ function describe(event: MigrationRunEvent | null): string {
   const what = 'name' in event && event.name ? ` ${event.name}` : '';
   const statement = 'statement' in event ? ` statement ${event.statement}/${event.statements}` : '';
   return `#${event.seq} ${event.type}${where}${what}${statement}`;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof GatewayError) return error.message;
-  return `[ops:migrations] ${error instanceof Error ? error.message : String(error)}`;
 }
