@@ -47,9 +47,8 @@ beforeAll(async () => {
     databases: [{ name: 'target', url: target.url, migrationsDir }],
   };
   const env = { SWITCHYARD_SECRET_KEY: secretKey };
-  // NOTE: A first: it creates the control tables; B then finds them up to date.
-  a = await startGatewayProcess(dir, 'a', config, env);
-  b = await startGatewayProcess(dir, 'b', config, env);
+  // Started together on a fresh control database: one creates the control tables, the other waits for it.
+  [a, b] = await Promise.all([startGatewayProcess(dir, 'a', config, env), startGatewayProcess(dir, 'b', config, env)]);
 }, 90_000);
 
 afterAll(async () => {
@@ -102,6 +101,11 @@ function events(sub: Subscription) {
 const registered = (on: GatewayProcess, name: string) => async () => ((await gql(on, `{ databases { name } }`)).data?.databases ?? []).some((d: { name: string }) => d.name === name);
 
 describe('several instances on one control database', () => {
+  it('two instances started together on a fresh control database both come up', async () => {
+    expect((await fetch(`${a.url}/health`)).status).toBe(200);
+    expect((await fetch(`${b.url}/health`)).status).toBe(200);
+  });
+
   it('registering, updating and unregistering a database and defining and dropping a relationship on A reach B within 2 s each', async () => {
     const times: Record<string, number> = {};
     await ok(a, `mutation($url: String!) { registerDatabase(input: { name: "notes", url: $url }) { name } }`, { url: shared.url });
