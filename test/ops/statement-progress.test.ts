@@ -84,6 +84,7 @@ describe('statement-level progress of SQL migrations', () => {
     await migrate(conn, { direction: 'up', monitor: { sampleMs: 50 }, onEvent: (e) => events.push(e) });
 
     const progress = of(events, 'INDEX_PROGRESS');
+    if (process.env.SWITCHYARD_MEASURE) console.info(progress.map((p) => `${p.phase} blocks ${p.blocksDone}/${p.blocksTotal} tuples ${p.tuplesDone}/${p.tuplesTotal}`).join('\n'));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress[0]).toMatchObject({ statement: 3, statements: 3, firstLine: 'CREATE INDEX big_n ON big (n)' });
     let grew = false;
