@@ -88,6 +88,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     history: (database, limit, within) => control?.listMigrationRuns(database, limit, within),
     relationships,
     configured,
+    statusEveryMs: config.probeIntervalMs,
     control: () => control,
     migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
