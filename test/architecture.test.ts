@@ -17,7 +17,8 @@ const ALLOWED: Record<string, string[]> = {
   control: ['auth', 'connections', 'config', 'errors'],
   ops: ['control', 'catalog', 'connections', 'config', 'errors'],
   admin: ['auth', 'schema', 'ops', 'control', 'naming', 'catalog', 'connections', 'config', 'errors'],
-  server: ['admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
+  console: [],
+  server: ['console', 'admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
 };
 
 /** Which package only which folders may import (STYLE.md: who owns which library). */
