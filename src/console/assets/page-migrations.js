@@ -23,23 +23,39 @@ async function eventSelection() {
   return eventFields.join(' ');
 }
 
-/** Progress of one run from its events: per database, done / total, failed; and the run's outcome. */
+/** What a statement-level event (statement progress, lock wait, index build) says about its database now. */
+function statementNote(e) {
+  if (e.type === 'LOCK_WAIT') return `waiting for a lock ${e.waitedMs ?? '?'} ms${e.blockingPid ? ` (pid ${e.blockingPid})` : ''}`;
+  if (e.type === 'INDEX_PROGRESS') return `index ${String(e.phase ?? '').toLowerCase()} ${e.blocksDone ?? 0}/${e.blocksTotal ?? '?'} blocks`;
+  return `statement ${e.statement}/${e.statements}`;
+}
+
+/**
+ * Progress of one run from its events: per database, migrations done of its total, plus the share of
+ * the running migration's statements when statement-level events carry `statement`/`statements`.
+ */
 export function progressOf(events) {
   const dbs = new Map();
   let finished = null;
   let error = null;
-  const db = (name) => (dbs.has(name) ? dbs.get(name) : dbs.set(name, { done: 0, total: null, failed: false }).get(name));
+  const db = (name) => (dbs.has(name) ? dbs.get(name) : dbs.set(name, { done: 0, total: null, failed: false, partial: 0, note: '' }).get(name));
   for (const e of events) {
     if (e.type === 'RUN_STARTED') for (const name of e.databases ?? []) db(name);
-    else if (e.type === 'MIGRATION_STARTED') db(e.database).total = e.total;
+    else if (e.type === 'MIGRATION_STARTED') Object.assign(db(e.database), { total: e.total, partial: 0, note: '' });
     else if (e.type === 'MIGRATION_PLANNED') Object.assign(db(e.database), { total: e.total, done: e.index });
-    else if (e.type === 'MIGRATION_APPLIED') db(e.database).done += 1;
-    else if (e.type === 'MIGRATION_FAILED') db(e.database).failed = true;
+    else if (e.type === 'MIGRATION_APPLIED') Object.assign(db(e.database), { done: db(e.database).done + 1, partial: 0, note: '' });
+    else if (e.type === 'MIGRATION_FAILED') Object.assign(db(e.database), { failed: true, note: '' });
     else if (e.type === 'RUN_FINISHED') ({ status: finished, error } = e);
+    else if (e.database && typeof e.statement === 'number' && e.statements > 0) {
+      const d = db(e.database);
+      d.partial = (e.type === 'STATEMENT_FINISHED' ? e.statement : e.statement - 1) / e.statements;
+      d.note = statementNote(e);
+    }
   }
   const rows = [...dbs].map(([name, d]) => {
-    const fraction = d.total ? d.done / d.total : finished === 'SUCCEEDED' ? 1 : 0;
-    return { name, fraction: finished === 'SUCCEEDED' ? 1 : fraction, failed: d.failed, label: d.total ? `${d.done}/${d.total}` : finished === 'SUCCEEDED' ? 'up to date' : '…' };
+    const fraction = finished === 'SUCCEEDED' ? 1 : d.total ? Math.min(1, (d.done + d.partial) / d.total) : 0;
+    const count = d.total ? `${d.done}/${d.total}` : finished === 'SUCCEEDED' ? 'up to date' : '…';
+    return { name, fraction, failed: d.failed, label: finished ? count : [count, d.note].filter(Boolean).join(' · ') };
   });
   return { rows, finished, error };
 }
@@ -64,7 +80,7 @@ function followRun(panel, run, onFinished) {
   const render = () => {
     const { rows, finished, error } = progressOf(events);
     fill(head, h('h2', {}, `Run ${run.id.slice(0, 8)}${run.dryRun ? ' (dry run)' : ''}`), h('span', { class: `status ${finished ?? 'RUNNING'}`, id: 'run-status' }, finished ?? 'RUNNING'));
-    fill(bars, rows.map((r) => h('div', { class: 'progress-row', dataset: { database: r.name } }, h('span', {}, r.name), bar(r.fraction, r.failed ? 'failed' : r.fraction >= 1 ? 'done' : ''), h('span', { class: 'muted' }, r.label))));
+    fill(bars, rows.map((r) => h('div', { class: 'progress-row', dataset: { database: r.name } }, h('span', {}, r.name), bar(r.fraction, r.failed ? 'failed' : r.fraction >= 1 ? 'done' : ''), h('span', { class: 'muted note' }, r.label))));
     fill(problem, error ? errorBox(new Error(error)) : null);
   };
   render();
