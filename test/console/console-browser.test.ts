@@ -88,11 +88,11 @@ describe.skipIf(!!browserSkipReason)('the console (Chromium)', () => {
     await page.locator('#dry-run-button').waitFor();
     expect(await page.isDisabled('#run-button')).toBe(true);
     await page.click('#dry-run-button');
-    await page.locator('#run-status.SUCCEEDED').waitFor();
+    await page.locator('#run[data-dry-run=true] #run-status.SUCCEEDED').waitFor();
     expect(await page.locator('.log li[data-type=MIGRATION_PLANNED]').count()).toBe(2);
     await expect.poll(() => page.isDisabled('#run-button')).toBe(false);
     await page.click('#run-button');
-    await page.locator('#run-status.SUCCEEDED').waitFor();
+    await page.locator('#run[data-dry-run=false] #run-status.SUCCEEDED').waitFor();
     for (const database of ['engineer', 'app']) {
       expect(await page.getAttribute(`.progress-row[data-database=${database}] [role=progressbar]`, 'aria-valuenow')).toBe('100');
     }
@@ -119,7 +119,8 @@ describe.skipIf(!!browserSkipReason)('the console (Chromium)', () => {
       await page.fill('#key-form input[name=label]', label);
       await page.selectOption('#key-form select[name=role]', 'READER');
       await page.click('#key-form button[type=submit]');
-      await expect.poll(() => page.textContent('#new-key')).toMatch(/^sy_/);
+      await page.locator('#new-key-label', { hasText: `"${label}"` }).waitFor();
+      expect(await page.textContent('#new-key')).toMatch(/^sy_/);
       if (label === 'console-reader') readerKey = (await page.textContent('#new-key'))!;
     }
     const doomed = page.locator('tr', { hasText: 'doomed' });

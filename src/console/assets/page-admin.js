@@ -89,6 +89,7 @@ export function keysPage(root) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     fill(problem);
+    fill(created);
     const data = new FormData(form);
     const databases = String(data.get('databases') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     try {
@@ -99,7 +100,7 @@ export function keysPage(root) {
       });
       form.reset();
       // The key is shown once, here; the gateway stores only its hash.
-      fill(created, h('div', { class: 'card' }, h('p', {}, `Key "${createApiKey.label}" — copy it now, it is not shown again:`), h('p', { class: 'secret mono', id: 'new-key' }, createApiKey.key),
+      fill(created, h('div', { class: 'card' }, h('p', { id: 'new-key-label' }, `Key "${createApiKey.label}" — copy it now, it is not shown again:`), h('p', { class: 'secret mono', id: 'new-key' }, createApiKey.key),
         h('button', { type: 'button', onclick: () => fill(created) }, 'Done')));
       await load();
     } catch (error) {

@@ -118,6 +118,8 @@ export function migrationsPage(root) {
   const follow = (run, onFinished) => {
     unfollow();
     runPanel.hidden = false;
+    runPanel.dataset.runId = run.id;
+    runPanel.dataset.dryRun = String(!!run.dryRun);
     unfollow = followRun(runPanel, run, onFinished);
   };
 
