@@ -31,7 +31,10 @@ describe.skipIf(!!browserSkipReason)('GraphiQL offline (Chromium)', () => {
     await page.goto(`${gw.url}/graphql`, { waitUntil: 'load' });
     await page.locator('.graphiql-container').first().waitFor({ timeout: 10_000 });
     expect(await page.title()).toBe('Switchyard GraphiQL');
-    expect(await page.content()).not.toContain('Loading __TITLE__');
+    const html = await page.content();
+    expect(html).not.toContain('Loading __TITLE__');
+    // Subscriptions typed into GraphiQL go over graphql-ws, like every other client's.
+    expect(html).toMatch(/renderYogaGraphiQL\(\s*window\.document\.querySelector\('#root'\),\s*\{[^}]*"subscriptionsProtocol":"WS"/);
     const schema = (await (await introspection).json()).data.__schema;
     expect(schema.queryType.name).toBe('Query');
     const result = await page.evaluate(async () => {
