@@ -49,7 +49,13 @@ export function handleConsole(req: IncomingMessage, res: ServerResponse, pathnam
     res.writeHead(308, { location: `${CONSOLE_PATH}/` }).end();
     return true;
   }
-  assets ??= loadAssets(CONSOLE_ASSETS_DIR);
+  try {
+    assets ??= loadAssets(CONSOLE_ASSETS_DIR);
+  } catch {
+    // NOTE: a build that left the assets out must not take the server down with this request.
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`console files missing at ${CONSOLE_ASSETS_DIR}; rebuild the package (npm run build)\n`);
+    return true;
+  }
   const file = assets.get(pathname.slice(CONSOLE_PATH.length + 1) || 'index.html');
   if (!file) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...HEADERS }).end('not found\n');

@@ -65,4 +65,14 @@ describe('console assets', () => {
       expect((await rawGet(gw.url, p)).status, p).toBe(404);
     }
   });
+
+  it('console: false serves no console (the path falls through to GraphQL\'s 404)', async () => {
+    const off = await startTestGateway({ console: false, databases: [{ name: 'shop', url: db.url }] });
+    try {
+      expect((await rawGet(off.url, '/console/')).status).toBe(404);
+      expect((await rawGet(off.url, '/console/app.js')).status).toBe(404);
+    } finally {
+      await off.stop();
+    }
+  });
 });
