@@ -4,17 +4,20 @@ import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/in
 import { flag, intFlag, parseArgs } from './args.js';
 import { eventLine, progressOf, renderBars } from './progress.js';
 
-export const MIGRATE_HELP = `usage: switchyard migrate [--config <file>] [--database <name>]... [--down <n> | --count <n>] [--dry-run] [--json]
+export const MIGRATE_HELP = `usage: switchyard migrate [--config <file>] [--database <name>]... [--down <n> | --count <n>] [--dry-run]
+                         [--parallel <n>] [--continue-on-error] [--json]
 
-Runs the migrations of the configured databases (their migrationsDir), one database after the
-other, and shows a progress bar per database and every event of the run — the same events the
-migrationProgress subscription streams (docs/PROTOCOL.md).
+Runs the migrations of the configured databases (their migrationsDir) and shows a progress bar per
+database and every event of the run — the same events the migrationProgress subscription streams
+(docs/PROTOCOL.md), statement by statement, with lock waits and index builds.
 
   --config, -c <file>  The config file (also SWITCHYARD_CONFIG).
   --database, -d <name>  A database to migrate; repeat or separate with commas (default: all of the config's).
   --down <n>           Revert the last n applied migrations of each database instead of going up.
   --count <n>          Going up, apply at most n pending migrations per database (default: all).
   --dry-run            List what would run; apply nothing (takes the same lock, reads the same history).
+  --parallel <n>       Databases migrated at a time (default 1: one after the other).
+  --continue-on-error  Carry on with the other databases when one fails (default: start no further one).
   --json               Print each event as one JSON line instead of bars.
 
 Exit code 0 when the run succeeded, 1 when it failed. A running gateway reloads the changed
@@ -22,7 +25,7 @@ catalogs on its own only for runs it started; after a CLI run call reloadCatalog
 
 /** `switchyard migrate`: returns the exit code. */
 export async function migrateCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['config', 'c', 'database', 'd', 'down', 'count'], ['dry-run', 'json']);
+  const args = parseArgs(argv, ['config', 'c', 'database', 'd', 'down', 'count', 'parallel'], ['dry-run', 'json', 'continue-on-error']);
   const file = flag(args, 'config') ?? flag(args, 'c') ?? (process.env.SWITCHYARD_CONFIG || undefined);
   if (!file) throw new Error('migrate needs a config file: --config <file> (or SWITCHYARD_CONFIG)');
   const down = intFlag(args, 'down');
@@ -43,6 +46,8 @@ export async function migrateCommand(argv: readonly string[]): Promise<number> {
       direction: down !== undefined ? 'down' : 'up',
       count: down ?? count,
       dryRun: args.flags.has('dry-run'),
+      parallel: intFlag(args, 'parallel'),
+      onError: args.flags.has('continue-on-error') ? 'CONTINUE' : 'STOP',
       startedBy: 'switchyard migrate',
     });
     const view = args.flags.has('json') ? jsonView() : barsView(!!process.stdout.isTTY);

@@ -119,8 +119,9 @@ describe('switchyard (command line)', () => {
     const run = await switchyard('migrate', '--config', config);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^#1 RUN_STARTED {2}databases=shop direction=up dryRun=false total=2$/);
+    expect(lines[0]).toMatch(/^#1 RUN_STARTED {2}databases=shop direction=up dryRun=false total=2\b/);
     expect(lines.filter((l) => /^#\d+ MIGRATION_APPLIED shop 00\d_/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => /^#\d+ STATEMENT_FINISHED shop 00\d_\S+ {2}statement=1 statements=1 /.test(l))).toHaveLength(2);
     expect(run.stdout).toMatch(/^shop\s+\[#{30}\] 100% 2\/2$/m);
     expect(lines.at(-1)).toBe('run succeeded');
     expect(await appliedNames(db)).toEqual(['001_things', '002_more']);
@@ -130,10 +131,11 @@ describe('switchyard (command line)', () => {
     const run = await switchyard('migrate', '--config', config, '--down', '1', '--json');
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.type)).toEqual(['RUN_STARTED', 'MIGRATION_STARTED', 'MIGRATION_APPLIED', 'RUN_FINISHED']);
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(events.map((e) => e.type)).toEqual(['RUN_STARTED', 'MIGRATION_STARTED', 'STATEMENT_STARTED', 'STATEMENT_FINISHED', 'MIGRATION_APPLIED', 'RUN_FINISHED']);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events[3]).toMatchObject({ database: 'shop', name: '002_more', statement: 1, statements: 1, firstLine: 'DROP TABLE more_things' });
     expect(events[0]).toMatchObject({ runId: expect.any(String), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), direction: 'down' });
-    expect(events[3]).toMatchObject({ status: 'SUCCEEDED', changedDatabases: ['shop'] });
+    expect(events[5]).toMatchObject({ status: 'SUCCEEDED', changedDatabases: ['shop'] });
     expect(await appliedNames(db)).toEqual(['001_things']);
   });
 
@@ -142,6 +144,9 @@ describe('switchyard (command line)', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no database named "shopp"');
     expect(unknown.stderr).toContain('it has: shop');
+    const parallel = await switchyard('migrate', '--config', config, '--parallel', '0');
+    expect(parallel.code).toBe(2);
+    expect(parallel.stderr).toContain('--parallel must be a positive whole number, got "0"');
     const count = await switchyard('migrate', '--config', config, '--down', 'all');
     expect(count.code).toBe(2);
     expect(count.stderr).toContain('--down must be a positive whole number, got "all"');

@@ -100,6 +100,9 @@ describe.skipIf(!!browserSkipReason)('the console (Chromium)', () => {
     const types = await page.locator('.log li').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.type));
     expect(types[0]).toBe('RUN_STARTED');
     expect(types.filter((t) => t === 'MIGRATION_APPLIED')).toHaveLength(2);
+    // Statement-level events (docs/PROTOCOL.md) are logged with their fields, like every other event.
+    expect(types).toContain('STATEMENT_FINISHED');
+    expect(await page.locator('.log li[data-type=STATEMENT_FINISHED]').first().textContent()).toMatch(/STATEMENT_FINISHED engineer \S+ {2}.*\bstatement=\d+ statements=\d+ firstLine=INSERT INTO/);
     expect(types.at(-1)).toBe('RUN_FINISHED');
     await expect.poll(() => page.locator('table tr').count()).toBeGreaterThan(2);
     await shot(page, 'migrations');
