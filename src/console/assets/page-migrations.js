@@ -143,7 +143,14 @@ export function migrationsPage(root) {
   const settings = () => {
     const data = new FormData(form);
     const count = String(data.get('count') ?? '').trim();
-    return { databases: data.getAll('database').map(String), direction: String(data.get('direction')), count: count ? Number(count) : null };
+    const parallel = String(data.get('parallel') ?? '').trim();
+    return {
+      databases: data.getAll('database').map(String),
+      direction: String(data.get('direction')),
+      count: count ? Number(count) : null,
+      parallel: parallel ? Number(parallel) : 1,
+      onError: data.get('continue') ? 'CONTINUE' : 'STOP',
+    };
   };
   const same = (a, b) => !!a && !!b && JSON.stringify(a) === JSON.stringify(b);
   const runButton = h('button', { type: 'button', class: 'primary', id: 'run-button', disabled: true }, 'Run');
@@ -159,7 +166,9 @@ export function migrationsPage(root) {
     if (!chosen.databases.length) return fill(formProblem, errorBox(new Error('choose at least one database')));
     try {
       const { runMigrations } = await gql(
-        'mutation($databases: [String!], $direction: MigrationDirection, $count: Int, $dryRun: Boolean) { runMigrations(databases: $databases, direction: $direction, count: $count, dryRun: $dryRun) { id dryRun } }',
+        `mutation($databases: [String!], $direction: MigrationDirection, $count: Int, $dryRun: Boolean, $parallel: Int, $onError: MigrationOnError) {
+          runMigrations(databases: $databases, direction: $direction, count: $count, dryRun: $dryRun, parallel: $parallel, onError: $onError) { id dryRun }
+        }`,
         { ...chosen, dryRun },
       );
       follow(runMigrations, (finished) => {
@@ -188,7 +197,9 @@ export function migrationsPage(root) {
         })),
         h('div', { class: 'row' },
           h('label', {}, 'Direction ', h('select', { name: 'direction' }, h('option', { value: 'UP' }, 'up'), h('option', { value: 'DOWN' }, 'down'))),
-          h('label', {}, 'Count ', h('input', { name: 'count', type: 'number', min: 1, placeholder: 'all up / 1 down' }))),
+          h('label', {}, 'Count ', h('input', { name: 'count', type: 'number', min: 1, placeholder: 'all up / 1 down' })),
+          h('label', {}, 'Parallel ', h('input', { name: 'parallel', type: 'number', min: 1, value: 1 })),
+          h('label', {}, h('input', { name: 'continue', type: 'checkbox' }), ' carry on when a database fails')),
         h('div', { class: 'row' }, dryButton, runButton, h('span', { class: 'muted' }, 'A run is offered once a dry run with the same settings succeeded.')),
         formProblem,
       );
