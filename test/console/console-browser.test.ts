@@ -18,8 +18,11 @@ import { newSecretKey, startSecureGateway } from '../security/security-helpers.j
 
 const PROBE_MS = 1000;
 const adminApiKey = `sy_${randomBytes(30).toString('base64url')}`;
-// A new API key is masked: even a throwaway key should not sit in a committed picture.
-const shot = (page: Page, name: string) => page.screenshot({ path: path.resolve('docs', `console-${name}.png`), mask: [page.locator('#new-key')] });
+// Pictures go to docs/ with SWITCHYARD_SCREENSHOTS=1 (`npm run screenshots`), else to a temporary
+// folder, so a test run leaves the work tree clean. A new API key is masked: even a throwaway key
+// should not sit in a committed picture.
+const SHOTS_DIR = process.env.SWITCHYARD_SCREENSHOTS === '1' ? path.resolve('docs') : path.join(tmpdir(), 'switchyard-screenshots');
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS_DIR, `console-${name}.png`), mask: [page.locator('#new-key')] });
 
 describe.skipIf(!!browserSkipReason)('the console (Chromium)', () => {
   let engineer: TestDatabase;
