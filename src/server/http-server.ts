@@ -9,6 +9,7 @@ import type { OriginPolicy } from './browser-safety.js';
 import { readBodyWithin, sendTooLarge } from './body-limit.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { FastHandler } from './fast-serve.js';
 import { checkParamsNesting } from './use-request-limits.js';
 
 /** Bounds of what one client may send. */
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   /** Origins whose pages may open a WebSocket (the same rule as HTTP). */
   origins: OriginPolicy;
   limits: HttpServerLimits;
+  /** Answers POST /graphql requests it can prove equivalent, before yoga (see createFastPath). */
+  fast?: FastHandler;
 }
 
 export interface HttpServer {
@@ -42,7 +45,7 @@ export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
-  { origins, limits }: HttpServerOptions,
+  { origins, limits, fast }: HttpServerOptions,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -63,6 +66,7 @@ export function createHttpServer(
         if (!body) return sendTooLarge(res, limits.maxBodyBytes);
         // NOTE: yoga (whatwg-node) takes a body already read from `req.body`.
         (req as { body?: Buffer }).body = body;
+        if (fast && req.method === 'POST' && path === yoga.graphqlEndpoint) return fast(req, res, body, () => yoga(req, res));
         return yoga(req, res);
       },
       () => res.destroy(),

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import type { PageLimits } from '../compile/index.js';
+import type { CompiledQuery, PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
@@ -34,9 +34,21 @@ export interface ContextDeps {
   onStatement?: (database: string) => void;
 }
 
+/** The context the server builds: what resolvers see, plus what the fast path needs. */
+export interface ServerContext extends GatewayContext {
+  /**
+   * One read statement whose single column `data` is JSON text (the fast path): its text, or
+   * null without a row. Same connection, RLS session and error translation as `read`, but not
+   * counted: the caller counts once it knows the statement's answer is used.
+   */
+  readText(database: string, query: CompiledQuery): Promise<string | null>;
+  /** Counts one statement sent to `database` (metrics). */
+  countStatement(database: string): void;
+}
+
 /** Builds the per-request GatewayContext: identity, statement runners with RLS, fresh caches. */
 export function createContextFactory(deps: ContextDeps) {
-  return async (initial: InitialContext): Promise<GatewayContext> => {
+  return async (initial: InitialContext): Promise<ServerContext> => {
     const token = bearerToken(initial);
     const identity = await deps.authenticate(token);
     const sessions = new Map<string, Promise<SessionSettings | undefined>>();
@@ -45,8 +57,24 @@ export function createContextFactory(deps: ContextDeps) {
       if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
       return s;
     };
+    const run = async (database: string, query: CompiledQuery) => {
+      const connection = deps.registry.require(database);
+      const rls = await session(connection);
+      try {
+        return rls
+          ? await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
+          : (await connection.query(query.sql, query.parameters)).rows;
+      } catch (error) {
+        throw databaseError(error, database);
+      }
+    };
     return {
       identity,
+      countStatement: (database) => deps.onStatement?.(database),
+      async readText(database, query) {
+        const rows = await run(database, query);
+        return rows.length ? (rows[0].data as string) : null;
+      },
       limits: deps.limits,
       admin: deps.admin,
       cache: new Map(),
@@ -58,20 +86,14 @@ export function createContextFactory(deps: ContextDeps) {
         await deps.authenticate(token);
       },
       async read(database, query) {
-        const connection = deps.registry.require(database);
+        // NOTE: registry.require throws before counting, as before, when the database is unknown.
+        deps.registry.require(database);
         deps.onStatement?.(database);
-        const rls = await session(connection);
-        try {
-          const rows = rls
-            ? await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
-            : (await connection.query(query.sql, query.parameters)).rows;
-          // PERF: a new macrotask between parsing a result and building the response from it, so
-          // waiting I/O (/health, small requests) is served between the two instead of after both.
-          await setImmediate();
-          return rows;
-        } catch (error) {
-          throw databaseError(error, database);
-        }
+        const rows = await run(database, query);
+        // PERF: a new macrotask between parsing a result and building the response from it, so
+        // waiting I/O (/health, small requests) is served between the two instead of after both.
+        await setImmediate();
+        return rows;
       },
       async write(database, fn) {
         const connection = deps.registry.require(database);

@@ -1,0 +1,126 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { ColumnModel, EnumModel } from '../naming/index.js';
+import { Aliases, col, compiler, conditionSql, orderSql, tableRef, type CompiledQuery } from './compile-select.js';
+import type { FieldPlan, SelectPlan } from './plan.js';
+
+type Sql = RawBuilder<unknown>;
+
+/** Postgres truncates longer identifiers (NAMEDATALEN − 1); a record key must survive whole. */
+const MAX_KEY_BYTES = 63;
+
+/** How the JSON text of a field compiled by {@link compileListText} / {@link compileByPkText} is used. */
+export interface TextSupport {
+  /**
+   * true when the selection reads json / jsonb columns: Postgres keeps their own spacing and
+   * number spelling, so the text must be parsed and serialised again to match GraphQL's output.
+   * Otherwise the text is already exactly what JSON.stringify of the executed result gives.
+   */
+  reserialize: boolean;
+}
+
+/**
+ * Whether a selection can be answered as Postgres-built JSON text that equals, byte for byte,
+ * what the GraphQL executor would serialise: columns of every scalar but Float (Postgres spells
+ * floats, NaN and Infinity differently from JavaScript), enums (not arrays of them), same-database
+ * relations and `__typename`; not cross-database fields, empty selections, or keys longer than an
+ * identifier. Undefined when it cannot.
+ */
+export function textSupport(plan: SelectPlan): TextSupport | undefined {
+  let reserialize = false;
+  const fits = (select: SelectPlan): boolean =>
+    select.fields.length > 0 &&
+    select.fields.every((field: FieldPlan) => {
+      if (field.alias.length > MAX_KEY_BYTES) return false;
+      switch (field.kind) {
+        case 'constant':
+          return true;
+        case 'column': {
+          const { scalar, enum: e, column } = field.column;
+          if (scalar === 'Float' || (e && column.isArray)) return false;
+          if (scalar === 'JSON') reserialize = true;
+          return true;
+        }
+        case 'relation':
+          return fits(field.select);
+        default:
+          return false;
+      }
+    });
+  return fits(plan) ? { reserialize } : undefined;
+}
+
+/**
+ * An enum column as its GraphQL value name. SECURITY: labels and names are bound parameters.
+ * A label the schema does not know (the catalog changed since it was read) makes the statement
+ * fail, so the caller falls back to the executor, which reports it.
+ */
+function enumName(ref: Sql, e: EnumModel): Sql {
+  const whens = e.values.map((v) => sql`when ${v.label} then ${v.name}::text`);
+  return sql`case ${ref}::text ${sql.join(whens, sql` `)} else case when ${ref} is null then null else ('unknown enum label ' || ${ref}::text)::int::text end end`;
+}
+
+function columnValue(alias: string, column: ColumnModel): Sql {
+  const ref = col(alias, column);
+  if (column.enum) return enumName(ref, column.enum);
+  if (!column.castToText) return ref;
+  return column.column.isArray ? sql`${ref}::text[]` : sql`${ref}::text`;
+}
+
+function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
+  switch (field.kind) {
+    case 'column':
+      return columnValue(alias, field.column);
+    case 'constant':
+      return sql`${field.value}::text`;
+    case 'relation': {
+      const inner = aliases.next();
+      const { relation, select } = field;
+      const link = sql.join(
+        relation.targetColumns.map((target, i) => sql`${sql.id(inner, target)} = ${sql.id(alias, relation.columns[i])}`),
+        sql` and `,
+      );
+      const rows = recordRows(select, inner, aliases, link);
+      return relation.many ? arrayOf(rows) : sql`(select row_to_json(__r) from (${rows}) as __r)`;
+    }
+    default:
+      throw new Error(`[compile] a ${field.kind} field has no JSON text form; check textSupport first`);
+  }
+}
+
+/**
+ * `select <value> as "<response name>", … from <table> …`: one record per row whose column
+ * names are the response names, so row_to_json / array_to_json write compact JSON text
+ * (json_build_object and json_agg add spaces and line feeds).
+ */
+function recordRows(plan: SelectPlan, alias: string, aliases: Aliases, link?: Sql): Sql {
+  const columns = sql.join(plan.fields.map((f) => sql`${fieldValue(f, alias, aliases)} as ${sql.id(f.alias)}`));
+  const where: Sql[] = [];
+  if (link) where.push(link);
+  if (plan.where) where.push(conditionSql(plan.where, alias, aliases));
+  const whereSql = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``;
+  const orderBy = plan.orderBy.length ? sql` order by ${orderSql(plan.orderBy, alias)}` : sql``;
+  const limitSql = plan.limit !== undefined ? sql` limit ${plan.limit}` : sql``;
+  const offsetSql = plan.offset ? sql` offset ${plan.offset}` : sql``;
+  return sql`select ${columns} from ${tableRef(plan)} as ${sql.id(alias)}${whereSql}${orderBy}${limitSql}${offsetSql}`;
+}
+
+/** The records of `rows` as one compact JSON array, in the subquery's order. */
+function arrayOf(rows: Sql): Sql {
+  return sql`(select coalesce(array_to_json(array_agg(__r)), '[]'::json) from (${rows}) as __r)`;
+}
+
+/**
+ * PERF: a root list field as ONE statement whose single text column `data` is the field's
+ * response JSON (same rows, order, filter and window as {@link compileList}), so the gateway
+ * writes it without parsing. Only for plans {@link textSupport} accepts.
+ */
+export function compileListText(plan: SelectPlan): CompiledQuery {
+  const aliases = new Aliases();
+  return sql`select ${arrayOf(recordRows(plan, aliases.next(), aliases))}::text as data`.compile(compiler);
+}
+
+/** `tByPk` as JSON text in column `data`; no row when absent. Only for plans {@link textSupport} accepts. */
+export function compileByPkText(plan: SelectPlan): CompiledQuery {
+  const aliases = new Aliases();
+  return sql`select row_to_json(__r)::text as data from (${recordRows(plan, aliases.next(), aliases)}) as __r`.compile(compiler);
+}
