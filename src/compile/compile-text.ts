@@ -11,11 +11,25 @@ const MAX_KEY_BYTES = 63;
 /** How the JSON text of a field compiled by {@link compileListText} / {@link compileByPkText} is used. */
 export interface TextSupport {
   /**
-   * true when the selection reads json / jsonb columns: Postgres keeps their own spacing and
-   * number spelling, so the text must be parsed and serialised again to match GraphQL's output.
-   * Otherwise the text is already exactly what JSON.stringify of the executed result gives.
+   * `verbatim`: the text is exactly what JSON.stringify of the executed result gives.
+   * `marked`: so is everything but jsonb values, which Postgres spells with its own spacing and
+   * numbers; each is wrapped in a TAB on either side (a raw TAB appears nowhere else: JSON
+   * strings escape it and the compact text has no whitespace) and must be parsed and serialised
+   * again, see {@link unmarkJsonb}. `reserialize`: json (not jsonb) columns keep their text as
+   * written, so the whole text must be parsed and serialised again.
    */
-  reserialize: boolean;
+  mode: 'verbatim' | 'marked' | 'reserialize';
+}
+
+/**
+ * PERF: the text of a `marked` field with each TAB-wrapped jsonb value re-serialised the way
+ * JSON.stringify writes it (what the executor sends); only those values are parsed.
+ */
+export function unmarkJsonb(text: string): string {
+  if (!text.includes('\t')) return text;
+  const parts = text.split('\t');
+  for (let i = 1; i < parts.length; i += 2) parts[i] = JSON.stringify(JSON.parse(parts[i]));
+  return parts.join('');
 }
 
 /**
@@ -26,7 +40,7 @@ export interface TextSupport {
  * identifier. Undefined when it cannot.
  */
 export function textSupport(plan: SelectPlan): TextSupport | undefined {
-  let reserialize = false;
+  let mode: TextSupport['mode'] = 'verbatim';
   const fits = (select: SelectPlan): boolean =>
     select.fields.length > 0 &&
     select.fields.every((field: FieldPlan) => {
@@ -37,7 +51,9 @@ export function textSupport(plan: SelectPlan): TextSupport | undefined {
         case 'column': {
           const { scalar, enum: e, column } = field.column;
           if (scalar === 'Float' || (e && column.isArray)) return false;
-          if (scalar === 'JSON') reserialize = true;
+          if (scalar !== 'JSON') return true;
+          if (column.type === 'jsonb' && !column.isArray) mode = mode === 'verbatim' ? 'marked' : mode;
+          else mode = 'reserialize';
           return true;
         }
         case 'relation':
@@ -46,7 +62,7 @@ export function textSupport(plan: SelectPlan): TextSupport | undefined {
           return false;
       }
     });
-  return fits(plan) ? { reserialize } : undefined;
+  return fits(plan) ? { mode } : undefined;
 }
 
 /**
@@ -62,6 +78,10 @@ function enumName(ref: Sql, e: EnumModel): Sql {
 function columnValue(alias: string, column: ColumnModel): Sql {
   const ref = col(alias, column);
   if (column.enum) return enumName(ref, column.enum);
+  // json accepts whitespace around a value and keeps it: the TABs travel through row_to_json untouched.
+  if (column.scalar === 'JSON' && column.column.type === 'jsonb' && !column.column.isArray) {
+    return sql`case when ${ref} is null then null else (E'\\t' || ${ref}::text || E'\\t')::json end`;
+  }
   if (!column.castToText) return ref;
   return column.column.isArray ? sql`${ref}::text[]` : sql`${ref}::text`;
 }

@@ -8,10 +8,12 @@ import {
   planByPk,
   planList,
   textSupport,
+  unmarkJsonb,
   type CompiledQuery,
   type ListArgs,
   type PageLimits,
   type PlanContext,
+  type TextSupport,
 } from '../compile/index.js';
 import type { DatabaseModel } from '../naming/index.js';
 import type { GatewayContext } from '../schema/index.js';
@@ -40,7 +42,7 @@ const MAX_VARIABLES_KEY = 16 * 1024;
 interface Statement {
   database: string;
   query: CompiledQuery;
-  reserialize: boolean;
+  mode: TextSupport['mode'];
 }
 
 /** Everything about one (document, variables) pair that does not depend on who asks. */
@@ -149,7 +151,7 @@ export function createFastPath(deps: FastPathDeps) {
             : planByPk(field.table, field.nodes, fieldArgs, ctx);
         const support = textSupport(select);
         if (!support || external) return undefined;
-        statements.push({ database: field.table.database, query: field.kind === 'list' ? compileListText(select) : compileByPkText(select), reserialize: support.reserialize });
+        statements.push({ database: field.table.database, query: field.kind === 'list' ? compileListText(select) : compileByPkText(select), mode: support.mode });
       }
     }
     return { statements };
@@ -241,6 +243,12 @@ export function createFastPath(deps: FastPathDeps) {
   return { answer, stats };
 }
 
+/** A statement's text as the executor would have serialised it (see TextSupport). */
+function finish(text: string, mode: TextSupport['mode']): string {
+  if (mode === 'verbatim') return text;
+  return mode === 'marked' ? unmarkJsonb(text) : JSON.stringify(JSON.parse(text));
+}
+
 /** `{"data":{…}}` from the plan's constant parts and each statement's JSON text. */
 function responseText(plan: DocumentPlan, prepared: Prepared, texts: readonly (string | null)[]): string {
   let out = '{"data":{';
@@ -259,8 +267,7 @@ function responseText(plan: DocumentPlan, prepared: Prepared, texts: readonly (s
         return;
       }
       const text = texts[i];
-      // PERF: json / jsonb columns keep Postgres's spacing and number spelling; only those fields are parsed again.
-      out += field.prefix + (text === null ? 'null' : prepared.statements[i].reserialize ? JSON.stringify(JSON.parse(text)) : text);
+      out += field.prefix + (text === null ? 'null' : finish(text, prepared.statements[i].mode));
       i++;
     });
     out += '}';
