@@ -3,7 +3,7 @@ import { freePort } from '../src/embedded/index.js';
 import { createGateway } from '../src/server/index.js';
 import { SCENARIOS } from './scenarios.js';
 const urls = JSON.parse(process.argv[2]);
-const config = parseConfig({ port: await freePort(), logLevel: 'error', probeIntervalMs: 60000, databases: Object.entries(urls).map(([name, url]) => ({ name, url })) }, {});
+const config = parseConfig({ port: await freePort(), logLevel: 'error', probeIntervalMs: 60000, databases: Object.entries(urls).map(([name, url]) => ({ name, url })), relationships: [{ name: 'project', type: 'object', from: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] }, to: { database: 'app', table: 'projects', columns: ['id'] } }, { name: 'directives', type: 'array', from: { database: 'app', table: 'projects', columns: ['id'] }, to: { database: 'engineer', table: 'strategic_directives_v2', columns: ['app_project_id'] } }] }, {});
 const g = createGateway(config, { anonymous: { name: 'b', role: 'admin' } });
 await g.start();
 const docs = [...SCENARIOS.map((s) => s.query), ...process.argv.slice(3)];

@@ -1,9 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ColumnModel, EnumModel } from '../naming/index.js';
 import { Aliases, col, compiler, conditionSql, orderSql, tableRef, type CompiledQuery } from './compile-select.js';
-import type { FieldPlan, SelectPlan } from './plan.js';
+import type { BatchQuery } from './compile-batch.js';
+import type { FieldPlan, RemoteFieldPlan, SelectPlan } from './plan.js';
 
 type Sql = RawBuilder<unknown>;
+
+/** A statement whose column `data` is JSON text, with the cross-database fields whose markers it writes, in marker order. */
+export interface TextQuery extends CompiledQuery {
+  remotes: RemoteFieldPlan[];
+}
 
 /** Postgres truncates longer identifiers (NAMEDATALEN − 1); a record key must survive whole. */
 const MAX_KEY_BYTES = 63;
@@ -39,7 +45,7 @@ export function unmarkJsonb(text: string): string {
  * relations and `__typename`; not cross-database fields, empty selections, or keys longer than an
  * identifier. Undefined when it cannot.
  */
-export function textSupport(plan: SelectPlan): TextSupport | undefined {
+export function textSupport(plan: SelectPlan, { remote = false } = {}): TextSupport | undefined {
   let mode: TextSupport['mode'] = 'verbatim';
   const fits = (select: SelectPlan): boolean =>
     select.fields.length > 0 &&
@@ -58,6 +64,8 @@ export function textSupport(plan: SelectPlan): TextSupport | undefined {
         }
         case 'relation':
           return fits(field.select);
+        case 'remote':
+          return remote;
         default:
           return false;
       }
@@ -86,6 +94,23 @@ function columnValue(alias: string, column: ColumnModel): Sql {
   return column.column.isArray ? sql`${ref}::text[]` : sql`${ref}::text`;
 }
 
+/** Numbers the cross-database fields of one statement in the order their markers are written. */
+class TextAliases extends Aliases {
+  readonly remotes: RemoteFieldPlan[] = [];
+}
+
+/**
+ * A cross-database field as a CR-wrapped marker `[n, key…]` (n: its index in the statement's
+ * `remotes`), or the field's empty value when a key column is null (as the federation resolver
+ * answers without loading). A raw CR appears nowhere else in the compact text.
+ */
+function remoteMarker(field: RemoteFieldPlan, alias: string, aliases: TextAliases, many: boolean): Sql {
+  const index = aliases.remotes.push(field) - 1;
+  const nulls = sql.join(field.columns.map((c) => sql`${col(alias, c)} is null`), sql` or `);
+  const keys = sql.join([sql`${index}::int`, ...field.columns.map((c) => sql`${col(alias, c)}::text`)]);
+  return sql`case when ${nulls} then ${many ? sql`'[]'::json` : sql`null::json`} else (E'\\r' || json_build_array(${keys})::text || E'\\r')::json end`;
+}
+
 function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
   switch (field.kind) {
     case 'column':
@@ -102,8 +127,11 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
       const rows = recordRows(select, inner, aliases, link);
       return relation.many ? arrayOf(rows) : sql`(select row_to_json(__r) from (${rows}) as __r)`;
     }
+    case 'remote':
+      if (!(aliases instanceof TextAliases)) throw new Error('[compile] a cross-database field is written as a marker by compileListText / compileByPkText');
+      return remoteMarker(field, alias, aliases, field.many === true);
     default:
-      throw new Error(`[compile] a ${field.kind} field has no JSON text form; check textSupport first`);
+      throw new Error(`[compile] a ${(field as FieldPlan).kind} field has no JSON text form; check textSupport first`);
   }
 }
 
@@ -134,13 +162,39 @@ function arrayOf(rows: Sql): Sql {
  * response JSON (same rows, order, filter and window as {@link compileList}), so the gateway
  * writes it without parsing. Only for plans {@link textSupport} accepts.
  */
-export function compileListText(plan: SelectPlan): CompiledQuery {
-  const aliases = new Aliases();
-  return sql`select ${arrayOf(recordRows(plan, aliases.next(), aliases))}::text as data`.compile(compiler);
+export function compileListText(plan: SelectPlan): TextQuery {
+  const aliases = new TextAliases();
+  const query = sql`select ${arrayOf(recordRows(plan, aliases.next(), aliases))}::text as data`.compile(compiler);
+  return { sql: query.sql, parameters: query.parameters, remotes: aliases.remotes };
 }
 
 /** `tByPk` as JSON text in column `data`; no row when absent. Only for plans {@link textSupport} accepts. */
-export function compileByPkText(plan: SelectPlan): CompiledQuery {
+export function compileByPkText(plan: SelectPlan): TextQuery {
+  const aliases = new TextAliases();
+  const query = sql`select row_to_json(__r)::text as data from (${recordRows(plan, aliases.next(), aliases)}) as __r`.compile(compiler);
+  return { sql: query.sql, parameters: query.parameters, remotes: aliases.remotes };
+}
+
+/**
+ * The cross-database side of the fast path: for a batch of key tuples (bound text arrays, first
+ * in the text so the statement is reused with new keys, as {@link compileBatch}), one row per key
+ * in key order whose `data` is the JSON text of the matching row (`many: false`, null when none)
+ * or rows (`many: true`, the plan's where / order / limit per key). Only for plans
+ * {@link textSupport} accepts without cross-database fields.
+ */
+export function compileBatchText(plan: SelectPlan, targetColumns: ColumnModel[], many: boolean): BatchQuery {
   const aliases = new Aliases();
-  return sql`select row_to_json(__r)::text as data from (${recordRows(plan, aliases.next(), aliases)}) as __r`.compile(compiler);
+  const alias = aliases.next();
+  const keyNames = targetColumns.map((_, i) => `v${i}`);
+  const arrays = targetColumns.map(() => sql`${[]}::text[]`);
+  const link = sql.join(
+    targetColumns.map((c, i) => sql`${sql.id(alias, c.column.name)} = ${sql.id('k', keyNames[i])}::${sql.id(c.column.typeSchema, c.column.type)}`),
+    sql` and `,
+  );
+  const value = many
+    ? arrayOf(recordRows(plan, alias, aliases, link))
+    : sql`(select row_to_json(__r) from (${recordRows({ ...plan, orderBy: [], limit: 1 }, alias, aliases, link)}) as __r)`;
+  const columns = sql.join([...keyNames.map((n) => sql.id(n)), sql.id('i')]);
+  const compiled = sql`with k as (select * from unnest(${sql.join(arrays)}) with ordinality as k(${columns})) select ${value}::text as data from k order by k.i`.compile(compiler);
+  return { sql: compiled.sql, rest: compiled.parameters.slice(targetColumns.length), keyColumns: targetColumns.length };
 }

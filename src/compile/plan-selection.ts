@@ -64,7 +64,7 @@ export function planFields(table: TableModel, sets: readonly (SelectionSetNode |
       continue;
     }
     if (model.kind === 'remote') {
-      fields.push({ kind: 'remote', alias, keyAlias: remoteKeyAlias(alias), columns: model.columns });
+      fields.push({ kind: 'remote', alias, keyAlias: remoteKeyAlias(alias), columns: model.columns, many: model.many, sourceType: table.typeName, field: name, nodes });
       continue;
     }
     const args = model.many ? (getArgumentValues(type.getFields()[name], nodes[0], ctx.variables) as ListArgs) : {};

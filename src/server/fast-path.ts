@@ -2,22 +2,21 @@ import type { IncomingMessage } from 'node:http';
 import { getArgumentValues, getVariableValues, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { checkAccess, relationshipFieldRule } from '../auth/index.js';
 import {
   compileByPkText,
   compileListText,
   planByPk,
   planList,
   textSupport,
-  unmarkJsonb,
-  type CompiledQuery,
   type ListArgs,
   type PageLimits,
   type PlanContext,
-  type TextSupport,
 } from '../compile/index.js';
 import type { DatabaseModel } from '../naming/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { planDocument, type DocumentPlan, type FastNamespace } from './fast-plan.js';
+import { planRemote, statementText, stricter, type RemoteStatement, type Statement } from './fast-statements.js';
 import type { InitialContext, ServerContext } from './request-context.js';
 import type { RowBudgetLimits } from './row-budget.js';
 import { providedVariablesError } from './use-provided-variables.js';
@@ -38,17 +37,12 @@ const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const MAX_STATEMENT_SETS = 64;
 const MAX_VARIABLES_KEY = 16 * 1024;
 
-/** One statement of a prepared request and what to do with its text. */
-interface Statement {
-  database: string;
-  query: CompiledQuery;
-  mode: TextSupport['mode'];
-}
-
 /** Everything about one (document, variables) pair that does not depend on who asks. */
 interface Prepared {
   /** One per table field of every namespace, in plan order. */
   statements: Statement[];
+  /** Databases that cross-database fields read: the caller needs a grant on each (the field guard's rule). */
+  remoteDatabases: string[];
 }
 
 interface CachedDocument {
@@ -140,6 +134,7 @@ export function createFastPath(deps: FastPathDeps) {
     let external = false;
     const ctx: PlanContext = { schema: plan.schema, variables, fragments: plan.fragments, limits: deps.limits, onExternalField: () => void (external = true) };
     const statements: Statement[] = [];
+    const remoteDatabases = new Set<string>();
     for (const root of plan.roots) {
       if (root.kind !== 'namespace') continue;
       for (const field of root.fields) {
@@ -149,12 +144,22 @@ export function createFastPath(deps: FastPathDeps) {
           field.kind === 'list'
             ? planList(field.table, field.nodes.map((n) => n.selectionSet), fieldArgs as ListArgs, ctx, field.table.ops.list)
             : planByPk(field.table, field.nodes, fieldArgs, ctx);
-        const support = textSupport(select);
+        const support = textSupport(select, { remote: true });
         if (!support || external) return undefined;
-        statements.push({ database: field.table.database, query: field.kind === 'list' ? compileListText(select) : compileByPkText(select), mode: support.mode });
+        const query = field.kind === 'list' ? compileListText(select) : compileByPkText(select);
+        let mode = support.mode;
+        const remotes: RemoteStatement[] = [];
+        for (const remote of query.remotes) {
+          const planned = planRemote(plan.schema, remote, variables, ctx);
+          if (!planned || external) return undefined;
+          mode = stricter(mode, planned.mode);
+          remoteDatabases.add(planned.remote.database);
+          remotes.push(planned.remote);
+        }
+        statements.push({ database: field.table.database, query, mode, remotes });
       }
     }
-    return { statements };
+    return { statements, remoteDatabases: [...remoteDatabases] };
   };
 
   const preparedFor = (entry: CachedDocument, raw: Record<string, unknown>): Prepared | undefined => {
@@ -172,13 +177,14 @@ export function createFastPath(deps: FastPathDeps) {
     return prepared;
   };
 
-  /** Runs the namespace resolvers (the authorization wrapper); false when any refuses. */
-  const authorized = async (plan: DocumentPlan, ctx: ServerContext): Promise<boolean> => {
+  /** Runs the namespace resolvers (the authorization wrapper) and the relationship fields' rule; false when any refuses. */
+  const authorized = async (plan: DocumentPlan, prepared: Prepared, ctx: ServerContext): Promise<boolean> => {
     try {
       const info = {} as GraphQLResolveInfo;
       for (const root of plan.roots) {
         if (root.kind === 'namespace') await (root as FastNamespace).resolve(undefined, {}, ctx, info);
       }
+      for (const database of prepared.remoteDatabases) await checkAccess(relationshipFieldRule(database), ctx.identity, {}, ctx.admin);
       return true;
     } catch {
       return false;
@@ -227,26 +233,21 @@ export function createFastPath(deps: FastPathDeps) {
     } catch {
       return declined(); // UNAUTHENTICATED and friends: reported by the full pipeline
     }
-    if (!(await authorized(entry.plan, ctx))) return declined();
+    if (!(await authorized(entry.plan, prepared, ctx))) return declined();
     let texts: (string | null)[];
+    const sent: string[] = [];
     try {
-      texts = await Promise.all(prepared.statements.map((s) => ctx.readText(s.database, s.query)));
+      texts = await Promise.all(prepared.statements.map((s) => statementText(s, ctx, sent)));
     } catch {
-      // NOTE: the full pipeline runs the statement again and reports its error; the failed attempt is not counted.
+      // NOTE: the full pipeline runs the statements again and reports the error; the failed attempt is not counted.
       return declined();
     }
-    if (count) for (const s of prepared.statements) ctx.countStatement(s.database);
+    if (count) for (const database of sent) ctx.countStatement(database);
     stats.answered++;
     return { status: 200, contentType, body: responseText(entry.plan, prepared, texts) };
   }
 
   return { answer, stats };
-}
-
-/** A statement's text as the executor would have serialised it (see TextSupport). */
-function finish(text: string, mode: TextSupport['mode']): string {
-  if (mode === 'verbatim') return text;
-  return mode === 'marked' ? unmarkJsonb(text) : JSON.stringify(JSON.parse(text));
 }
 
 /** `{"data":{…}}` from the plan's constant parts and each statement's JSON text. */
@@ -267,7 +268,7 @@ function responseText(plan: DocumentPlan, prepared: Prepared, texts: readonly (s
         return;
       }
       const text = texts[i];
-      out += field.prefix + (text === null ? 'null' : finish(text, prepared.statements[i].mode));
+      out += field.prefix + (text ?? 'null');
       i++;
     });
     out += '}';

@@ -37,11 +37,11 @@ export interface ContextDeps {
 /** The context the server builds: what resolvers see, plus what the fast path needs. */
 export interface ServerContext extends GatewayContext {
   /**
-   * One read statement whose single column `data` is JSON text (the fast path): its text, or
-   * null without a row. Same connection, RLS session and error translation as `read`, but not
-   * counted: the caller counts once it knows the statement's answer is used.
+   * One read statement whose column `data` is JSON text (the fast path): each row's text. Same
+   * connection, RLS session and error translation as `read`, but not counted: the caller counts
+   * once it knows the statement's answer is used.
    */
-  readText(database: string, query: CompiledQuery): Promise<string | null>;
+  readTexts(database: string, query: CompiledQuery): Promise<(string | null)[]>;
   /** Counts one statement sent to `database` (metrics). */
   countStatement(database: string): void;
 }
@@ -71,9 +71,8 @@ export function createContextFactory(deps: ContextDeps) {
     return {
       identity,
       countStatement: (database) => deps.onStatement?.(database),
-      async readText(database, query) {
-        const rows = await run(database, query);
-        return rows.length ? (rows[0].data as string) : null;
+      async readTexts(database, query) {
+        return (await run(database, query)).map((row) => row.data as string | null);
       },
       limits: deps.limits,
       admin: deps.admin,

@@ -49,7 +49,12 @@ beforeAll(async () => {
       (4, 2, 'four', 0, 1e20, true, 'null', 'null', 'infinity', '2026-01-01', 'happy', '{"x\\"y"}', 0, NULL);
   `);
   const databases = [{ name: 'shop', url: db.url }];
-  verify = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { fastPath: 'verify' });
+  // Relationships without a foreign key take the federation path (batched by key), as across databases.
+  const relationships = [
+    { name: 'writer', type: 'object', from: { database: 'shop', table: 'posts', columns: ['author_id'] }, to: { database: 'shop', table: 'authors', columns: ['id'] } },
+    { name: 'articles', type: 'array', from: { database: 'shop', table: 'authors', columns: ['id'] }, to: { database: 'shop', table: 'posts', columns: ['author_id'] } },
+  ];
+  verify = await startTestGateway({ databases, relationships, probeIntervalMs: 60_000 }, { fastPath: 'verify' });
   on = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { fastPath: 'on' });
   closed = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { anonymous: null, fastPath: 'on' });
 });
@@ -77,6 +82,9 @@ it('answers every read of the corpus with the same bytes, status and content typ
     { query: '{ a: shop { authors { id } } b: shop { authors { name } } }' },
     { query: '{ shop { authors { id } authors { name posts { id } } } }' },
     { query: '{ shop { posts(where: { id: { eq: -1 } }) { id } } }' },
+    { query: '{ shop { posts { id writer { name } w2: writer { id } } } }' },
+    { query: '{ shop { authors { id articles(limit: 1, orderBy: [{ id: DESC }]) { id meta mood } } } }' },
+    { query: '{ shop { authorsByPk(id: 1) { posts { id writer { id articles { id } } } } } }'.replace(' articles { id }', '') },
   ];
   const before = verify.gateway.fastPath.answered;
   for (const body of corpus) {
@@ -98,6 +106,7 @@ it('leaves to the full pipeline what it cannot prove equivalent: browsers, write
     [{ query: '{ shop { posts(limit: 100000) { id } } }' }],
     [{ query: 'query ($t: String) { shop { posts(where: { title: { eq: $t } }) { id } } }' }],
     [{ query: '{ shop { nope } }' }],
+    [{ query: '{ shop { authorsByPk(id: 1) { articles { id writer { id } } } } }' }],
     [{ query: '{ shop { authors { id } } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }],
   ];
   const before = { ...verify.gateway.fastPath };
