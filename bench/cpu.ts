@@ -25,6 +25,11 @@ export function mainThreadCpuMs(): number {
   return statCpuMs(`/proc/self/task/${process.pid}/stat`);
 }
 
+/** CPU of a whole process (every thread, GC and compiler threads included), ms. */
+export function processCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
 /** CPU of the embedded PostgreSQL: its postmaster and every child (backends, background workers), ms. */
 export function postgresCpuMs(dataDir: string): number {
   let postmaster: number;
@@ -47,12 +52,12 @@ export function postgresCpuMs(dataDir: string): number {
   return total;
 }
 
-/** Samples this process's RSS every `everyMs` until stopped; resolves to the largest value, MB. */
-export function sampleRss(everyMs = 100): () => number {
-  let max = process.memoryUsage.rss();
-  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage.rss())), everyMs);
+/** Samples `read` (an RSS in MB) every `everyMs` until stopped; returns the largest value seen. */
+export function sampleMax(read: () => number, everyMs = 100): () => number {
+  let max = read();
+  const timer = setInterval(() => (max = Math.max(max, read())), everyMs);
   return () => {
     clearInterval(timer);
-    return Math.max(max, process.memoryUsage.rss()) / (1024 * 1024);
+    return Math.max(max, read());
   };
 }

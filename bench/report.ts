@@ -6,9 +6,9 @@ import type { SerialResult } from './serial.js';
 /** One side of a scenario: numbers under load, and one request at a time. */
 export interface SideResult extends LoadResult {
   serial: SerialResult;
-  /** CPU per request under load: this process's main thread (the side's server) and PostgreSQL, ms. */
+  /** CPU per request under load: the side's server (gateway: its whole process; baseline: the bench's main thread) and PostgreSQL, ms. */
   cpu: { nodeMsPerRequest: number; postgresMsPerRequest: number };
-  /** Largest RSS of the bench process while this side was under load, MB (gateway, baseline and load generator share it). */
+  /** Largest RSS of the side's server process under load, MB (the baseline shares the bench process with the load generator). */
   maxRssMb: number;
 }
 
@@ -136,7 +136,7 @@ export function formatReport(report: BenchReport): string {
     '',
     main,
     '',
-    'CPU time per request under load (main thread of the bench process; PostgreSQL server processes):',
+    'CPU time per request under load (gateway: its own process; raw: the bench process\'s main thread; pg: every PostgreSQL process):',
     cpu,
     '',
     `One request at a time (${report.serialRequests} per side; SQL time from pg_stat_statements):`,

@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../src/config/index.js';
 import { freePort } from '../src/embedded/index.js';
-import { createGateway, type Gateway } from '../src/server/index.js';
 import { BENCH_DATABASES, startBenchCluster, type BenchCluster } from './bench-cluster.js';
 import { startBaselineServer, type BaselineServer } from './baseline-server.js';
-import { mainThreadCpuMs, postgresCpuMs, sampleRss } from './cpu.js';
+import { mainThreadCpuMs, postgresCpuMs, processCpuMs, sampleMax } from './cpu.js';
+import { rssMb, startGatewayChild, type GatewayChild } from './gateway-child.js';
 import { measure, warmUp, type LoadSettings, type LoadTarget } from './load.js';
 import { compareCrossDatabase, formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
 import { CROSS_DATABASE_PAIR, SCENARIOS, type BenchRelationship, type Scenario } from './scenarios.js';
@@ -49,16 +48,19 @@ const SIDES = (process.env.BENCH_SIDES ?? 'gateway,raw').split(',');
  * Serial pass first (quiet machine), then warm-up and the measured run under load, with the CPU
  * this process's main thread and PostgreSQL spent meanwhile, and the process's largest RSS.
  */
-async function measureSide(name: string, target: LoadTarget, cluster: BenchCluster): Promise<SideResult> {
+async function measureSide(name: string, target: LoadTarget, cluster: BenchCluster, server: { cpuMs(): number; rssMb(): number }): Promise<SideResult> {
   const serial = await measureSerial(target, SERIAL_REQUESTS, cluster.urls.engineer);
   await warmUp(target, SETTINGS);
-  const node = mainThreadCpuMs();
+  const node = server.cpuMs();
   const postgres = postgresCpuMs(cluster.dataDir);
-  const rss = sampleRss();
+  const rss = sampleMax(server.rssMb);
   const load = await measure(name, target, SETTINGS);
-  const cpu = { nodeMsPerRequest: (mainThreadCpuMs() - node) / load.requests, postgresMsPerRequest: (postgresCpuMs(cluster.dataDir) - postgres) / load.requests };
+  const cpu = { nodeMsPerRequest: (server.cpuMs() - node) / load.requests, postgresMsPerRequest: (postgresCpuMs(cluster.dataDir) - postgres) / load.requests };
   return { ...load, serial, cpu, maxRssMb: rss() };
 }
+
+/** The baseline runs in this process: its main thread's CPU (autocannon has its own thread) and the process's RSS. */
+const baselineProcess = { cpuMs: mainThreadCpuMs, rssMb: () => process.memoryUsage.rss() / (1024 * 1024) };
 
 const skipped: SideResult = {
   requestsPerSec: NaN, p50Ms: NaN, p99Ms: NaN, requests: 0, errors: 0, non2xx: 0, maxRssMb: NaN,
@@ -66,7 +68,7 @@ const skipped: SideResult = {
   cpu: { nodeMsPerRequest: NaN, postgresMsPerRequest: NaN },
 };
 
-async function bench(cluster: BenchCluster, gateway: Gateway, baseline: BaselineServer, scenarios: readonly Scenario[]): Promise<BenchReport> {
+async function bench(cluster: BenchCluster, gateway: GatewayChild, baseline: BaselineServer, scenarios: readonly Scenario[]): Promise<BenchReport> {
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     node: process.version,
@@ -84,8 +86,9 @@ async function bench(cluster: BenchCluster, gateway: Gateway, baseline: Baseline
   for (const t of targets) await assertSameData(t.scenario.name, t.gateway, t.raw);
   log(`all ${targets.length} scenarios return the same data on both sides`);
   for (const { scenario, gateway: g, raw: r } of targets) {
-    const gatewaySide = SIDES.includes('gateway') ? await measureSide(`${scenario.name}:gateway`, g, cluster) : skipped;
-    const rawSide = SIDES.includes('raw') ? await measureSide(`${scenario.name}:raw`, r, cluster) : skipped;
+    const gatewayProcess = { cpuMs: () => processCpuMs(gateway.pid), rssMb: () => rssMb(gateway.pid) };
+    const gatewaySide = SIDES.includes('gateway') ? await measureSide(`${scenario.name}:gateway`, g, cluster, gatewayProcess) : skipped;
+    const rawSide = SIDES.includes('raw') ? await measureSide(`${scenario.name}:raw`, r, cluster, baselineProcess) : skipped;
     const ratio = gatewaySide.requestsPerSec / rawSide.requestsPerSec;
     report.results.push({ scenario: scenario.name, description: scenario.description, gateway: gatewaySide, raw: rawSide, ratio });
     log(`${scenario.name}: gateway ${gatewaySide.requestsPerSec.toFixed(0)} req/s, raw ${rawSide.requestsPerSec.toFixed(0)} req/s`);
@@ -98,21 +101,16 @@ async function main(): Promise<void> {
   const started = performance.now();
   const scenarios = selectedScenarios();
   const cluster = await startBenchCluster(log);
-  let gateway: Gateway | undefined;
+  let gateway: GatewayChild | undefined;
   let baseline: BaselineServer | undefined;
   try {
-    const config = parseConfig(
-      {
-        port: await freePort(),
-        logLevel: 'silent',
-        probeIntervalMs: 60_000,
-        databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
-        relationships: relationshipsOf(scenarios),
-      },
-      {},
-    );
-    gateway = createGateway(config, { anonymous: { name: 'bench', role: 'admin' } });
-    await gateway.start();
+    gateway = await startGatewayChild({
+      port: await freePort(),
+      logLevel: 'silent',
+      probeIntervalMs: 60_000,
+      databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
+      relationships: relationshipsOf(scenarios),
+    });
     baseline = await startBaselineServer(cluster.urls, scenarios, POOL_MAX);
     log(`gateway ${gateway.url}, baseline ${baseline.url}`);
 
