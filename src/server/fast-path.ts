@@ -4,7 +4,9 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { checkAccess, relationshipFieldRule } from '../auth/index.js';
 import {
+  compileByPk,
   compileByPkText,
+  compileList,
   compileListText,
   planByPk,
   planList,
@@ -17,7 +19,7 @@ import type { DatabaseModel } from '../naming/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { planDocument, type DocumentPlan, type FastNamespace } from './fast-plan.js';
 import { planRemote, statementText, stricter, type RemoteStatement, type Statement } from './fast-statements.js';
-import type { InitialContext, ServerContext } from './request-context.js';
+import { FAILED_STATEMENTS, type FailedStatement, type InitialContext, type ServerContext } from './request-context.js';
 import type { RowBudgetLimits } from './row-budget.js';
 import { providedVariablesError } from './use-provided-variables.js';
 import { checkParamsNesting } from './use-request-limits.js';
@@ -153,10 +155,11 @@ export function createFastPath(deps: FastPathDeps) {
           const planned = planRemote(plan.schema, remote, variables, ctx);
           if (!planned || external) return undefined;
           mode = stricter(mode, planned.mode);
-          remoteDatabases.add(planned.remote.database);
-          remotes.push(planned.remote);
+          remoteDatabases.add(planned.statement.database);
+          remotes.push(planned.statement);
         }
-        statements.push({ database: field.table.database, query, mode, remotes });
+        const resolverQuery = field.kind === 'list' ? compileList(select) : compileByPk(select);
+        statements.push({ database: field.table.database, query, mode, remotes, resolverQuery });
       }
     }
     return { statements, remoteDatabases: [...remoteDatabases] };
@@ -238,8 +241,11 @@ export function createFastPath(deps: FastPathDeps) {
     const sent: string[] = [];
     try {
       texts = await Promise.all(prepared.statements.map((s) => statementText(s, ctx, sent)));
-    } catch {
-      // NOTE: the full pipeline runs the statements again and reports the error; the failed attempt is not counted.
+    } catch (error) {
+      // NOTE: the full pipeline answers, and the failed statement's error is replayed to its resolver
+      // instead of running it again; statements that succeeded run again there (and are counted there).
+      const failure = (error as { failed?: FailedStatement }).failed;
+      if (failure) ((req as { [FAILED_STATEMENTS]?: FailedStatement[] })[FAILED_STATEMENTS] ??= []).push(failure);
       return declined();
     }
     if (count) for (const database of sent) ctx.countStatement(database);

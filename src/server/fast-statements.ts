@@ -1,6 +1,7 @@
 import { getArgumentValues, isObjectType, type GraphQLSchema } from 'graphql';
 import {
   batchStatement,
+  compileBatch,
   compileBatchText,
   planList,
   textSupport,
@@ -14,7 +15,7 @@ import {
 } from '../compile/index.js';
 import { MAX_KEYS_PER_STATEMENT, type RemoteBinding } from '../federation/index.js';
 import { REMOTE_BINDING } from '../schema/index.js';
-import type { ServerContext } from './request-context.js';
+import type { FailedStatement, ServerContext } from './request-context.js';
 
 /** A cross-database field of a statement: the batch that answers its markers. */
 export interface RemoteStatement {
@@ -22,6 +23,8 @@ export interface RemoteStatement {
   batch: BatchQuery;
   /** The value of a key without a row (a list field's statement always answers a list). */
   missing: string;
+  /** The SQL the federation loader sends for this field (its failure is replayed there). */
+  loaderSql: string;
 }
 
 /** One statement of a prepared request and what to do with its text. */
@@ -32,6 +35,17 @@ export interface Statement {
   mode: TextSupport['mode'];
   /** By marker index (see compileListText). */
   remotes: RemoteStatement[];
+  /** The statement the field's resolver sends (its failure is replayed there). */
+  resolverQuery: CompiledQuery;
+}
+
+/** Runs `query`; a failure becomes a FailedStatement for the resolver's own statement. */
+async function readOrRecord(ctx: ServerContext, database: string, query: CompiledQuery, failed: Omit<FailedStatement, 'error' | 'database'>): Promise<(string | null)[]> {
+  try {
+    return await ctx.readTexts(database, query);
+  } catch (error) {
+    throw Object.assign(new Error('fast path statement failed'), { failed: { ...failed, database, error } satisfies FailedStatement });
+  }
 }
 
 const STRICTER = { verbatim: 0, marked: 1, reserialize: 2 } as const;
@@ -62,17 +76,25 @@ export function planRemote(schema: GraphQLSchema, remote: RemoteFieldPlan, varia
   }
   const support = textSupport(plan);
   if (!support) return undefined;
-  return { mode: support.mode, remote: { database: binding.target.database, batch: compileBatchText(plan, binding.targetColumns, many), missing: many ? '[]' : 'null' } };
+  const statement: RemoteStatement = {
+    database: binding.target.database,
+    batch: compileBatchText(plan, binding.targetColumns, many),
+    missing: many ? '[]' : 'null',
+    loaderSql: compileBatch(plan, binding.targetColumns, many).sql,
+  };
+  return { mode: support.mode, statement };
 }
 
 /**
  * Runs one root field's statement and, when its text holds cross-database markers, one batch per
  * field and {@link MAX_KEYS_PER_STATEMENT} distinct keys (as the federation loaders do), then
- * splices the answers in. Pushes each statement's database onto `sent`.
+ * splices the answers in. Pushes each statement's database onto `sent`. A failing statement
+ * throws an error carrying `failed` (a {@link FailedStatement}).
  */
 export async function statementText(statement: Statement, ctx: ServerContext, sent: string[]): Promise<string | null> {
   sent.push(statement.database);
-  const text = (await ctx.readTexts(statement.database, statement.query))[0] ?? null;
+  const { sql, parameters } = statement.resolverQuery;
+  const text = (await readOrRecord(ctx, statement.database, statement.query, { sql, parameters }))[0] ?? null;
   if (text === null || !statement.remotes.length) return text === null ? null : finish(text, statement.mode);
   const parts = text.split('\r');
   const byField = statement.remotes.map(() => new Map<string, { key: string[]; text?: string | null }>());
@@ -89,7 +111,7 @@ export async function statementText(statement: Statement, ctx: ServerContext, se
       for (let start = 0; start < entries.length; start += MAX_KEYS_PER_STATEMENT) {
         const chunk = entries.slice(start, start + MAX_KEYS_PER_STATEMENT);
         sent.push(remote.database);
-        const rows = await ctx.readTexts(remote.database, batchStatement(remote.batch, chunk.map((e) => e.key)));
+        const rows = await readOrRecord(ctx, remote.database, batchStatement(remote.batch, chunk.map((e) => e.key)), { sql: remote.loaderSql });
         chunk.forEach((entry, k) => (entry.text = rows[k] ?? null));
       }
     }),

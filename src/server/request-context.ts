@@ -34,6 +34,23 @@ export interface ContextDeps {
   onStatement?: (database: string) => void;
 }
 
+/**
+ * A statement the fast path sent and saw fail, handed with the request to the full pipeline:
+ * the resolver's own read of the same statement (same SQL, and same parameters when given)
+ * gets this error instead of running it again, so a timeout is not waited out twice and a
+ * killed backend is reported, not retried. Attached to the node request under FAILED_STATEMENTS.
+ */
+export interface FailedStatement {
+  database: string;
+  sql: string;
+  parameters?: readonly unknown[];
+  error: unknown;
+}
+
+export const FAILED_STATEMENTS = Symbol('switchyard.failedStatements');
+
+const sameParameters = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+
 /** The context the server builds: what resolvers see, plus what the fast path needs. */
 export interface ServerContext extends GatewayContext {
   /**
@@ -52,6 +69,7 @@ export function createContextFactory(deps: ContextDeps) {
     const token = bearerToken(initial);
     const identity = await deps.authenticate(token);
     const sessions = new Map<string, Promise<SessionSettings | undefined>>();
+    const failed = (initial.req as { [FAILED_STATEMENTS]?: FailedStatement[] } | undefined)?.[FAILED_STATEMENTS];
     const session = (connection: Connection) => {
       let s = sessions.get(connection.name);
       if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
@@ -88,6 +106,8 @@ export function createContextFactory(deps: ContextDeps) {
         // NOTE: registry.require throws before counting, as before, when the database is unknown.
         deps.registry.require(database);
         deps.onStatement?.(database);
+        const replay = failed?.findIndex((f) => f.database === database && f.sql === query.sql && (!f.parameters || sameParameters(f.parameters, query.parameters)));
+        if (replay !== undefined && replay >= 0) throw failed!.splice(replay, 1)[0].error;
         const rows = await run(database, query);
         // PERF: a new macrotask between parsing a result and building the response from it, so
         // waiting I/O (/health, small requests) is served between the two instead of after both.

@@ -38,7 +38,8 @@ beforeAll(async () => {
     CREATE TABLE posts (
       id int PRIMARY KEY, author_id int REFERENCES authors (id), title text NOT NULL, views bigint, price numeric,
       draft boolean, meta jsonb, raw json, at timestamptz, day date, mood mood, tags text[], score float8, uid uuid);
-    CREATE VIEW boom AS SELECT id, 1 / (id - id) AS v FROM authors;
+    CREATE SEQUENCE boom_calls;
+    CREATE VIEW boom AS SELECT id, nextval('boom_calls') / (id - id) AS v FROM authors;
     INSERT INTO authors VALUES (1, 'Ann'), (2, E'Bob "the builder"\\t\\n\\\\'), (3, 'Zoë ☃ ' || chr(8232) || chr(1));
     INSERT INTO posts VALUES
       (1, 1, 'one', 9007199254740993, 1.50, true,
@@ -118,7 +119,7 @@ it('leaves to the full pipeline what it cannot prove equivalent: browsers, write
   expect(verify.gateway.fastPath.declined - before.declined).toBe(cases.length);
 });
 
-it('counts one statement per fast-path answer, and a failing statement once, answered by the full pipeline', async () => {
+it('counts one statement per fast-path answer; a failing statement runs once and its error is answered by the full pipeline', async () => {
   const start = await statements(on);
   const ok = await post(on, { query: '{ shop { authors { id } } }' });
   expect(ok).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', text: '{"data":{"shop":{"authors":[{"id":1},{"id":2},{"id":3}]}}}' });
@@ -129,6 +130,9 @@ it('counts one statement per fast-path answer, and a failing statement once, ans
   expect(JSON.parse(failed.text)).toMatchObject({ data: { shop: { boom: null } }, errors: [{ path: ['shop', 'boom'], message: expect.stringContaining('division by zero') }] });
   expect(await statements(on)).toBe(start + 2);
   expect(on.gateway.fastPath.answered).toBe(answered);
+  // Postgres ran it once: the fast path's failure was handed to the resolver, not retried.
+  const calls = await db.sql<{ n: string }>('SELECT last_value AS n FROM boom_calls');
+  expect(calls[0].n).toBe(process.env.SWITCHYARD_FAST_PATH === 'verify' ? '2' : '1');
 });
 
 it('refuses a caller without credentials exactly as the authorization wrapper does, without a statement', async () => {
