@@ -20,6 +20,7 @@ import type { GatewayContext } from '../schema/index.js';
 import { planDocument, type DocumentPlan, type FastNamespace } from './fast-plan.js';
 import { planRemote, statementText, stricter, type RemoteStatement, type Statement } from './fast-statements.js';
 import { FAILED_STATEMENTS, type FailedStatement, type InitialContext, type ServerContext } from './request-context.js';
+import type { DocumentCacheLimits } from './document-cache.js';
 import type { RowBudgetLimits } from './row-budget.js';
 import { providedVariablesError } from './use-provided-variables.js';
 import { checkParamsNesting } from './use-request-limits.js';
@@ -33,9 +34,7 @@ const CONTENT_TYPES: Record<string, string> = {
   'application/graphql-response+json': 'application/graphql-response+json; charset=utf-8',
 };
 
-/** Documents (per schema) and statement sets (per document) kept; variables longer than this are planned every time. */
-const MAX_DOCUMENTS = 1000;
-const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+/** Statement sets kept per document (one per variables value); variables longer than this are planned every time. */
 const MAX_STATEMENT_SETS = 64;
 const MAX_VARIABLES_KEY = 16 * 1024;
 
@@ -49,7 +48,7 @@ interface Prepared {
 
 interface CachedDocument {
   plan: DocumentPlan | undefined;
-  /** By JSON of the raw variables; null means "the full pipeline answers" (a refusal or an error to report). */
+  /** By JSON of the raw variables; NONE means "the full pipeline answers" (a refusal or an error to report). */
   prepared: LRUCache<string, Prepared | { none: true }>;
 }
 
@@ -62,6 +61,8 @@ export interface FastAnswer {
 
 export interface FastPathLimits extends RowBudgetLimits, PageLimits {
   maxNesting: number;
+  /** Documents kept per schema, bounded like yoga's document cache (count and text bytes). */
+  documentCache: DocumentCacheLimits;
 }
 
 export interface FastPathDeps {
@@ -100,7 +101,8 @@ export function createFastPath(deps: FastPathDeps) {
   const documentOf = (schema: GraphQLSchema, models: readonly DatabaseModel[], query: string, operationName: string | undefined): CachedDocument | undefined => {
     let documents = bySchema.get(schema);
     if (!documents) {
-      documents = new LRUCache({ max: MAX_DOCUMENTS, maxSize: MAX_DOCUMENT_BYTES, sizeCalculation: (_, k) => Math.max(1, k.length) });
+      const { maxDocuments, maxBytes } = deps.limits.documentCache;
+      documents = new LRUCache({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (_, k) => Math.max(1, k.length) });
       bySchema.set(schema, documents);
     }
     const cacheKey = `${operationName ?? ''}\n${query}`;
