@@ -13,6 +13,11 @@ export interface TextQuery extends CompiledQuery {
 
 /** Postgres truncates longer identifiers (NAMEDATALEN − 1); a record key must survive whole. */
 const MAX_KEY_BYTES = 63;
+/** A record has at most 1664 columns in Postgres; wider selections stay with json_build_object. */
+const MAX_RECORD_FIELDS = 1000;
+
+/** The message of the error a label the schema does not know raises (see enumName). */
+export const UNKNOWN_ENUM_LABEL = 'unknown enum label';
 
 /** How the JSON text of a field compiled by {@link compileListText} / {@link compileByPkText} is used. */
 export interface TextSupport {
@@ -49,6 +54,7 @@ export function textSupport(plan: SelectPlan, { remote = false } = {}): TextSupp
   let mode: TextSupport['mode'] = 'verbatim';
   const fits = (select: SelectPlan): boolean =>
     select.fields.length > 0 &&
+    select.fields.length <= MAX_RECORD_FIELDS &&
     select.fields.every((field: FieldPlan) => {
       if (field.alias.length > MAX_KEY_BYTES) return false;
       switch (field.kind) {
@@ -80,7 +86,7 @@ export function textSupport(plan: SelectPlan, { remote = false } = {}): TextSupp
  */
 function enumName(ref: Sql, e: EnumModel): Sql {
   const whens = e.values.map((v) => sql`when ${v.label} then ${v.name}::text`);
-  return sql`case ${ref}::text ${sql.join(whens, sql` `)} else case when ${ref} is null then null else ('unknown enum label ' || ${ref}::text)::int::text end end`;
+  return sql`case ${ref}::text ${sql.join(whens, sql` `)} else case when ${ref} is null then null else (${UNKNOWN_ENUM_LABEL + ' '} || ${ref}::text)::int::text end end`;
 }
 
 function columnValue(alias: string, column: ColumnModel): Sql {

@@ -5,6 +5,7 @@ import {
   compileBatchText,
   planList,
   textSupport,
+  UNKNOWN_ENUM_LABEL,
   unmarkJsonb,
   type BatchQuery,
   type CompiledQuery,
@@ -44,6 +45,8 @@ async function readOrRecord(ctx: ServerContext, database: string, query: Compile
   try {
     return await ctx.readTexts(database, query);
   } catch (error) {
+    // NOTE: a label the schema does not know fails only this statement; the resolver's own one succeeds and the executor reports it.
+    if (String((error as Error)?.message).includes(UNKNOWN_ENUM_LABEL)) throw error;
     throw Object.assign(new Error('fast path statement failed'), { failed: { ...failed, database, error } satisfies FailedStatement });
   }
 }

@@ -16,9 +16,9 @@ describe('Postgres-built JSON text (fast path)', () => {
     };
     const q = compileListText(plan);
     expect(q.sql).toBe(
-      'select (select coalesce(array_to_json(array_agg(__r)), \'[]\'::json) from (select "t0"."id" as "key", case "t0"."mood"::text when $1 then $2::text when $3 then $4::text else case when "t0"."mood" is null then null else (\'unknown enum label \' || "t0"."mood"::text)::int::text end end as "mood", (select coalesce(array_to_json(array_agg(__r)), \'[]\'::json) from (select "t1"."slug" as "slug" from "public"."posts" as "t1" where "t1"."author_id" = "t0"."id" limit $5) as __r) as "posts" from "public"."authors" as "t0" order by "t0"."id" asc nulls last limit $6) as __r)::text as data',
+      'select (select coalesce(array_to_json(array_agg(__r)), \'[]\'::json) from (select "t0"."id" as "key", case "t0"."mood"::text when $1 then $2::text when $3 then $4::text else case when "t0"."mood" is null then null else ($5 || "t0"."mood"::text)::int::text end end as "mood", (select coalesce(array_to_json(array_agg(__r)), \'[]\'::json) from (select "t1"."slug" as "slug" from "public"."posts" as "t1" where "t1"."author_id" = "t0"."id" limit $6) as __r) as "posts" from "public"."authors" as "t0" order by "t0"."id" asc nulls last limit $7) as __r)::text as data',
     );
-    expect(q.parameters).toEqual(['sad', 'sad', 'happy', 'happy', 5, 10]);
+    expect(q.parameters).toEqual(['sad', 'sad', 'happy', 'happy', 'unknown enum label ', 5, 10]);
     expect(textSupport(plan)).toEqual({ mode: 'verbatim' });
   });
 

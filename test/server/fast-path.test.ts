@@ -13,6 +13,7 @@ let db: TestDatabase;
 let verify: TestGateway;
 let on: TestGateway;
 let closed: TestGateway;
+let off: TestGateway;
 
 const ACCEPTS = ['application/json', 'application/graphql-response+json, application/json', '*/*'];
 
@@ -58,10 +59,11 @@ beforeAll(async () => {
   verify = await startTestGateway({ databases, relationships, probeIntervalMs: 60_000 }, { fastPath: 'verify' });
   on = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { fastPath: 'on' });
   closed = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { anonymous: null, fastPath: 'on' });
+  off = await startTestGateway({ databases, probeIntervalMs: 60_000 }, { fastPath: 'off' });
 });
 
 afterAll(async () => {
-  await Promise.all([verify?.stop(), on?.stop(), closed?.stop()]);
+  await Promise.all([verify?.stop(), on?.stop(), closed?.stop(), off?.stop()]);
   await db?.drop();
 });
 
@@ -142,4 +144,13 @@ it('refuses a caller without credentials exactly as the authorization wrapper do
   expect(JSON.parse(res.text)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
   expect(closed.gateway.fastPath.answered).toBe(0);
   expect(await statements(closed)).toBe(start);
+});
+
+it('an enum label added behind the schema\'s back is reported by the executor, as without the fast path', async () => {
+  await db.sql(`ALTER TYPE mood ADD VALUE 'brand new'`);
+  await db.sql(`INSERT INTO posts (id, title, mood) VALUES (5, 'five', 'brand new')`);
+  const query = { query: '{ shop { posts(where: { id: { eq: 5 } }) { id mood } } }' };
+  const [fast, full] = [await post(on, query), await post(off, query)];
+  expect(full.text).toContain('cannot represent value');
+  expect(fast).toEqual(full);
 });
