@@ -21,6 +21,7 @@ import { planDocument, type DocumentPlan, type FastNamespace } from './fast-plan
 import { planRemote, statementText, stricter, type RemoteStatement, type Statement } from './fast-statements.js';
 import { FAILED_STATEMENTS, type FailedStatement, type InitialContext, type ServerContext } from './request-context.js';
 import type { DocumentCacheLimits } from './document-cache.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 import type { RowBudgetLimits } from './row-budget.js';
 import { providedVariablesError } from './use-provided-variables.js';
 import { checkParamsNesting } from './use-request-limits.js';
@@ -70,6 +71,8 @@ export interface FastPathDeps {
   schemas: { readonly schema: GraphQLSchema; readonly databaseModels: readonly DatabaseModel[] };
   context: (initial: InitialContext) => Promise<ServerContext>;
   limits: FastPathLimits;
+  /** Persisted / trusted documents: a hash is answered by its text, as in yoga. */
+  trusted: Pick<TrustedDocuments, 'resolve'>;
 }
 
 /** Counters a test (or a curious operator) can read. */
@@ -218,10 +221,17 @@ export function createFastPath(deps: FastPathDeps) {
       return declined();
     }
     if (params === null || typeof params !== 'object' || Array.isArray(params)) return declined();
-    const { query, operationName, variables, extensions } = params;
-    if (typeof query !== 'string' || (operationName != null && typeof operationName !== 'string')) return declined();
+    const { operationName, variables, extensions } = params;
+    if (operationName != null && typeof operationName !== 'string') return declined();
     if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return declined();
-    if (extensions != null && (typeof extensions !== 'object' || Object.keys(extensions).length > 0)) return declined();
+    if (extensions != null && (typeof extensions !== 'object' || Object.keys(extensions).some((k) => k !== 'persistedQuery'))) return declined();
+    let query: string | undefined;
+    try {
+      query = deps.trusted.resolve(params);
+    } catch {
+      return declined(); // PERSISTED_QUERY_NOT_FOUND and friends: reported by yoga
+    }
+    if (typeof query !== 'string') return declined();
     try {
       checkParamsNesting({ variables, extensions }, deps.limits.maxNesting);
     } catch {

@@ -15,6 +15,7 @@ import { openControlStore } from './control-bootstrap.js';
 import { createFastPath, type FastPathStats } from './fast-path.js';
 import { createFastHandler, type FastPathMode } from './fast-serve.js';
 import { createHttpServer } from './http-server.js';
+import { createTrustedDocuments } from './trusted-documents.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createContextFactory } from './request-context.js';
@@ -111,9 +112,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     rlsSession: createRlsSessions(),
   });
   const origins = createOriginPolicy(config.cors, config.host);
-  const yoga = createGatewayYoga(config, schemas, context, log, origins);
+  const trusted = createTrustedDocuments(config.trustedDocuments);
+  const yoga = createGatewayYoga(config, schemas, context, log, origins, trusted);
   const fastMode = fastPathMode(process.env.SWITCHYARD_FAST_PATH) ?? options.fastPath ?? 'on';
-  const fastPath = createFastPath({ yoga, schemas, context, limits: config.limits });
+  const fastPath = createFastPath({ yoga, schemas, context, limits: config.limits, trusted });
   const fast = createFastHandler(fastPath, yoga, fastMode, log);
   const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, fast });
 
