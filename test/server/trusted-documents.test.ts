@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { parseConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/server/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -62,6 +64,21 @@ it('only: trusted documents run by hash or exact text; any other text is TRUSTED
   expect(refused.status).toBe(400);
   expect(refused.body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   expect((await post(only, byHash(sha256(OTHER), OTHER))).body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+});
+
+it('only: over WebSocket too, a document outside the list is refused and a trusted one runs', async () => {
+  const ws = createClient({ url: only.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+  const run = (query: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      let last: unknown;
+      ws.subscribe({ query }, { next: (r) => (last = r), error: reject, complete: () => resolve(last) });
+    });
+  try {
+    await expect(run(OTHER)).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'TRUSTED_DOCUMENT_REQUIRED' }) })]);
+    expect(await run(LIST)).toEqual({ data: { shop: { items: [{ id: 1 }, { id: 2 }] } } });
+  } finally {
+    await ws.dispose();
+  }
 });
 
 it('a trusted file whose hash is not its document\'s sha256 is refused at start', async () => {
