@@ -39,7 +39,11 @@ export interface TextSupport {
 export function unmarkJsonb(text: string): string {
   if (!text.includes('\t')) return text;
   const parts = text.split('\t');
-  for (let i = 1; i < parts.length; i += 2) parts[i] = JSON.stringify(JSON.parse(parts[i]));
+  const marked: string[] = [];
+  for (let i = 1; i < parts.length; i += 2) marked.push(parts[i]);
+  // PERF: one parse of all the values (as one array) costs less than a thousand small ones.
+  const values = JSON.parse(`[${marked.join(',')}]`) as unknown[];
+  values.forEach((value, v) => (parts[2 * v + 1] = JSON.stringify(value)));
   return parts.join('');
 }
 
