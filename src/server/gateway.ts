@@ -117,6 +117,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     history: (database, limit, within) => control?.listMigrationRuns(database, limit, within),
     relationships,
     configured,
+    statusEveryMs: config.probeIntervalMs,
     control: () => control,
     migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
@@ -135,7 +136,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const fastMode = fastPathMode(process.env.SWITCHYARD_FAST_PATH) ?? options.fastPath ?? 'on';
   const fastPath = createFastPath({ yoga, schemas, context, limits: config.limits, trusted });
   const fast = createFastHandler(fastPath, yoga, fastMode, log);
-  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, fast });
+  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, console: config.console, fast });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {
