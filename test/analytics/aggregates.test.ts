@@ -150,6 +150,12 @@ describe('relation aggregates', () => {
     ]);
   });
 
+  it('filters and orders by a relation aggregate when only columns are selected (the fast path), with the same rows', async () => {
+    const result = await data(`{ engineer { strategicDirectivesV2(where: { sdBacklogMapAggregate: { count: { gt: 3 } } },
+      orderBy: [{ sdBacklogMapAggregate: { sum: { priority: DESC } } }, { id: ASC }], limit: 3) { id } } }`);
+    expect(result.engineer.strategicDirectivesV2).toEqual([{ id: 'SD-123' }, { id: 'SD-119' }, { id: 'SD-115' }]);
+  });
+
   it('refuses an empty relation aggregate condition rather than reading it as no condition', async () => {
     const error = await errorOf(`{ engineer { strategicDirectivesV2(where: { sdBacklogMapAggregate: {} }) { id } } }`);
     expect([error.extensions?.code, error.message]).toEqual(['BAD_USER_INPUT', 'where.sdBacklogMapAggregate has no condition']);
