@@ -46,7 +46,8 @@ const allGranted = (databases: readonly string[] | null | undefined, identity: I
 
 /**
  * SECURITY: the authorization table. Every root field (Query, Mutation, Subscription) must have
- * an entry here or the schema does not build; `Query.<database>` / `Mutation.<database>` and
+ * an entry here or the schema does not build; `Query.<database>`, `Mutation.<database>`,
+ * `Subscription.<database>` (live queries) and
  * cross-database relationship fields get theirs from {@link namespaceRule} and
  * {@link relationshipFieldRule}. The wrapper in `schema/` consults it before any resolver runs.
  */
@@ -124,9 +125,9 @@ function databasesOf(entry: unknown): string[] | null {
   return database ? [database] : null;
 }
 
-/** `Query.<database>` needs reader on it, `Mutation.<database>` writer. */
-export function namespaceRule(operation: 'Query' | 'Mutation', database: string): AccessRule {
-  return { role: operation === 'Query' ? 'reader' : 'writer', databases: () => [database] };
+/** `Query.<database>` and `Subscription.<database>` (live queries) need reader on it, `Mutation.<database>` writer. */
+export function namespaceRule(operation: 'Query' | 'Mutation' | 'Subscription', database: string): AccessRule {
+  return { role: operation === 'Mutation' ? 'writer' : 'reader', databases: () => [database] };
 }
 
 /**
@@ -141,6 +142,6 @@ export function relationshipFieldRule(target: string): AccessRule {
 export function rootFieldRule(operation: 'Query' | 'Mutation' | 'Subscription', field: string, databases: ReadonlySet<string>): AccessRule | undefined {
   const listed = ACCESS_TABLE[`${operation}.${field}`];
   if (listed) return listed;
-  if (operation !== 'Subscription' && databases.has(field)) return namespaceRule(operation, field);
+  if (databases.has(field)) return namespaceRule(operation, field);
   return undefined;
 }

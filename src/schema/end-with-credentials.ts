@@ -13,11 +13,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * SECURITY: passes `source` through while the subscriber's credentials hold. They are checked
- * again before every event, at the JWT's `exp`, when this gateway revokes the API key, and every
+ * again before every event (unless `everyEvent` is false), at the JWT's `exp`, when this gateway revokes the API key, and every
  * {@link CREDENTIALS_RECHECK_MS}. When they end, one {@link SubscriptionEnded} is delivered (an
  * UNAUTHENTICATED error at the field) and the stream completes, releasing the source.
  */
-export function endWithCredentials<T>(source: AsyncIterableIterator<T>, ctx: GatewayContext, recheckMs = CREDENTIALS_RECHECK_MS): AsyncIterableIterator<T | SubscriptionEnded> {
+export function endWithCredentials<T>(
+  source: AsyncIterableIterator<T>,
+  ctx: GatewayContext,
+  recheckMs = CREDENTIALS_RECHECK_MS,
+  { everyEvent = true }: { /** Verify the credentials again before each event (off for live queries, which get one per interval). */ everyEvent?: boolean } = {},
+): AsyncIterableIterator<T | SubscriptionEnded> {
   const { identity } = ctx;
   let finished = false;
   let endedWith: GatewayError | undefined;
@@ -64,6 +69,7 @@ export function endWithCredentials<T>(source: AsyncIterableIterator<T>, ctx: Gat
         await cleanup();
         return result;
       }
+      if (!everyEvent) return result;
       try {
         await ctx.recheckIdentity();
       } catch (error) {

@@ -15,7 +15,8 @@ import { openControlStore } from './control-bootstrap.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { createContextFactory } from './request-context.js';
+import { createContextFactory, runRead } from './request-context.js';
+import { createTypeOracle, LiveScheduler } from '../live/index.js';
 import { SchemaManager } from './schema-manager.js';
 import { createGatewayYoga } from './yoga.js';
 
@@ -38,6 +39,8 @@ export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   readonly server: Server;
   readonly log: Logger;
+  /** Live queries: refresh timers, cohorts and their counters (`live.stats()`, `live.onRefresh`). */
+  readonly live: LiveScheduler;
   /** http://host:port once started. */
   url: string;
   start(): Promise<void>;
@@ -92,7 +95,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
   const metrics = createMetrics(registry);
+  const live = new LiveScheduler({
+    live: config.live,
+    override: (database) => registry.get(database)?.config.live,
+    run: runRead,
+    types: createTypeOracle(),
+    onStatement: (database) => metrics.statement(database),
+  });
   const context = createContextFactory({
+    live,
     registry,
     onStatement: metrics.statement,
     limits: config.limits,
@@ -127,6 +138,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     yoga,
     server: http.server,
     log,
+    live,
     url: '',
     async start() {
       const registered = await loadControl();
@@ -147,6 +159,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       log.info({ endpoint: `${gateway.url}/graphql`, databases: registry.list().map((c) => `${c.name}:${c.status}`) }, 'switchyard is listening');
     },
     async stop() {
+      live.close();
       await http.close();
       await runs.drain();
       await registry.close();

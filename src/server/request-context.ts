@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
+import type { LiveScheduler, LiveTick } from '../live/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
@@ -9,6 +10,8 @@ export interface InitialContext {
   request?: Request;
   req?: { headers: Record<string, string | string[] | undefined> };
   connectionParams?: Record<string, unknown>;
+  /** The WebSocket of a graphql-ws operation (live query limits are per socket). */
+  socket?: object;
 }
 
 /** The bearer token of a request, from HTTP headers or graphql-ws connection params. */
@@ -32,6 +35,31 @@ export interface ContextDeps {
   rlsSession(connection: Connection, token: string | undefined): Promise<SessionSettings | undefined>;
   /** Told of every statement sent (metrics). */
   onStatement?: (database: string) => void;
+  /** Serves live queries (`Subscription.<database>`); without it they are refused. */
+  live?: LiveScheduler;
+}
+
+type Rows = Record<string, any>[];
+
+/** One read statement, inside an RLS transaction when `rls` is set. */
+export async function runRead(connection: Connection, rls: SessionSettings | undefined, query: { sql: string; parameters: readonly unknown[] }): Promise<Rows> {
+  return rls
+    ? connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
+    : (await connection.query(query.sql, query.parameters)).rows;
+}
+
+/** How a request's context reads during one live refresh: through the refresh's cohorts. */
+const liveContexts = new WeakMap<GatewayContext, (tick: LiveTick) => GatewayContext>();
+
+/**
+ * The context a live query's selection executes with at one refresh: reads go to `tick`
+ * (multiplexed with every other live query of that refresh, under this caller's RLS session)
+ * and the per-request cache (federation loaders) is fresh; everything else is the subscriber's.
+ */
+export function liveContext(ctx: GatewayContext, tick: LiveTick): GatewayContext {
+  const make = liveContexts.get(ctx);
+  if (!make) throw new GatewayError('BAD_USER_INPUT', '[live] this context serves no live queries');
+  return make(tick);
 }
 
 /** Builds the per-request GatewayContext: identity, statement runners with RLS, fresh caches. */
@@ -45,7 +73,7 @@ export function createContextFactory(deps: ContextDeps) {
       if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
       return s;
     };
-    return {
+    const ctx: GatewayContext = {
       identity,
       limits: deps.limits,
       admin: deps.admin,
@@ -62,9 +90,7 @@ export function createContextFactory(deps: ContextDeps) {
         deps.onStatement?.(database);
         const rls = await session(connection);
         try {
-          const rows = rls
-            ? await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
-            : (await connection.query(query.sql, query.parameters)).rows;
+          const rows = await runRead(connection, rls, query);
           // PERF: a new macrotask between parsing a result and building the response from it, so
           // waiting I/O (/health, small requests) is served between the two instead of after both.
           await setImmediate();
@@ -83,5 +109,26 @@ export function createContextFactory(deps: ContextDeps) {
           }), rls);
       },
     };
+    const live = deps.live;
+    if (live) {
+      // NOTE: limits count per WebSocket; an operation without one (HTTP) counts alone.
+      const owner = initial.socket ?? ctx;
+      ctx.liveQuery = (database) => live.subscribe(database, owner);
+      liveContexts.set(ctx, (tick) => ({
+        ...ctx,
+        cache: new Map(),
+        async read(database, query) {
+          const connection = deps.registry.require(database);
+          const rls = await session(connection);
+          try {
+            // SECURITY: members are grouped by RLS session (role and claims): one statement runs under one session.
+            return await tick.read(connection, rls, rls ? JSON.stringify(rls) : '', query);
+          } catch (error) {
+            throw databaseError(error, database);
+          }
+        },
+      }));
+    }
+    return ctx;
   };
 }

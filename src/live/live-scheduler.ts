@@ -1,0 +1,192 @@
+import type { LiveConfig } from '../config/index.js';
+import { GatewayError } from '../errors/index.js';
+import { LiveTick, type LiveTickOptions, type TickStats } from './live-tick.js';
+
+/** Counters of live queries, for /metrics, tests and the benchmark. */
+export interface LiveStats {
+  /** Live queries open now. */
+  open: number;
+  /** Refreshes (beats) finished since start, all interval groups. */
+  ticks: number;
+  /** Statements sent by refreshes since start (first results included). */
+  statements: number;
+  /** The last finished refresh. */
+  last: TickStats & { subscriptions: number; durationMs: number };
+}
+
+interface Group {
+  intervalMs: number;
+  streams: Set<Stream>;
+  timer?: NodeJS.Timeout;
+  /** The refresh not yet finished; the timer skips a beat rather than overlap it. */
+  running?: LiveTick;
+}
+
+/** The refreshes one live query receives; a refresh not yet taken is replaced by a newer one. */
+class Stream implements AsyncIterableIterator<LiveTick> {
+  private pending: LiveTick | undefined;
+  private waiting: ((r: IteratorResult<LiveTick>) => void) | undefined;
+  private closed = false;
+
+  constructor(first: LiveTick, private readonly onClose: (s: Stream) => void) {
+    this.pending = first;
+  }
+
+  deliver(tick: LiveTick): void {
+    if (this.closed) return;
+    if (!this.waiting) {
+      this.pending = tick;
+      return;
+    }
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve({ done: false, value: tick });
+  }
+
+  next(): Promise<IteratorResult<LiveTick>> {
+    if (this.closed) return Promise.resolve({ done: true, value: undefined });
+    const tick = this.pending;
+    if (tick) {
+      this.pending = undefined;
+      return Promise.resolve({ done: false, value: tick });
+    }
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<LiveTick>> {
+    if (!this.closed) {
+      this.closed = true;
+      this.pending = undefined;
+      this.waiting?.({ done: true, value: undefined });
+      this.waiting = undefined;
+      this.onClose(this);
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<LiveTick> {
+    return this;
+  }
+}
+
+export interface LiveSchedulerOptions extends Omit<LiveTickOptions, 'batchSize'> {
+  live: LiveConfig;
+  /** Per-database overrides (interval, batch size) of the global `live`. */
+  override(database: string): { intervalMs?: number; batchSize?: number } | undefined;
+}
+
+/**
+ * Drives live queries: one timer per interval length, and at each beat one {@link LiveTick}
+ * shared by every live query of that interval, so their reads are multiplexed. A live query's
+ * first result comes from a refresh started at once (shared by those opened in the same
+ * macrotask). A live query busy with a refresh when the next one comes skips to the newest.
+ * Owns its timers: `close()` stops them.
+ */
+export class LiveScheduler {
+  private readonly groups = new Map<number, Group>();
+  private readonly perOwner = new WeakMap<object, number>();
+  private open = 0;
+  private immediate: LiveTick | undefined;
+  private readonly totals = { ticks: 0, statements: 0 };
+  private last: LiveStats['last'] = { cohorts: 0, statements: 0, members: 0, subscriptions: 0, durationMs: 0 };
+  private readonly listeners = new Set<(stats: LiveStats['last']) => void>();
+
+  constructor(private readonly options: LiveSchedulerOptions) {}
+
+  intervalOf(database: string): number {
+    return this.options.override(database)?.intervalMs ?? this.options.live.intervalMs;
+  }
+
+  private batchSize = (database: string): number => this.options.override(database)?.batchSize ?? this.options.live.batchSize;
+
+  private newTick(): LiveTick {
+    return new LiveTick({ ...this.options, batchSize: this.batchSize });
+  }
+
+  /**
+   * Opens a live query on `database` for `owner` (its WebSocket, or any object standing for one).
+   * @throws GatewayError LIMIT_EXCEEDED above `live.maxTotal` or `live.maxPerConnection`.
+   */
+  subscribe(database: string, owner: object): AsyncIterableIterator<LiveTick> {
+    const { maxTotal, maxPerConnection } = this.options.live;
+    const mine = this.perOwner.get(owner) ?? 0;
+    if (this.open >= maxTotal) {
+      throw new GatewayError('LIMIT_EXCEEDED', `[live] this gateway already serves ${maxTotal} live queries (live.maxTotal)`, { hint: 'try again later, or raise live.maxTotal' });
+    }
+    if (mine >= maxPerConnection) {
+      throw new GatewayError('LIMIT_EXCEEDED', `[live] this connection already holds ${maxPerConnection} live queries (live.maxPerConnection)`, {
+        hint: 'complete some, open another connection, or raise live.maxPerConnection',
+      });
+    }
+    this.open++;
+    this.perOwner.set(owner, mine + 1);
+    const intervalMs = this.intervalOf(database);
+    let group = this.groups.get(intervalMs);
+    if (!group) this.groups.set(intervalMs, (group = { intervalMs, streams: new Set() }));
+    const g = group;
+    const stream = new Stream(this.firstTick(), (s) => {
+      this.open--;
+      this.perOwner.set(owner, (this.perOwner.get(owner) ?? 1) - 1);
+      g.streams.delete(s);
+      if (g.streams.size === 0) {
+        clearInterval(g.timer);
+        g.timer = undefined;
+        this.groups.delete(g.intervalMs);
+      }
+    });
+    g.streams.add(stream);
+    if (!g.timer) {
+      g.timer = setInterval(() => this.beat(g), intervalMs);
+      g.timer.unref();
+    }
+    return stream;
+  }
+
+  /** The refresh for first results: one per macrotask, shared by the live queries opened in it. */
+  private firstTick(): LiveTick {
+    if (this.immediate) return this.immediate;
+    const tick = this.newTick();
+    this.immediate = tick;
+    setImmediate(() => {
+      if (this.immediate === tick) this.immediate = undefined;
+    });
+    void tick.settled().then(() => (this.totals.statements += tick.stats.statements));
+    return tick;
+  }
+
+  private beat(group: Group): void {
+    // PERF: never two refreshes of one group at once; a slow database makes the beat skip.
+    if (group.running || group.streams.size === 0) return;
+    const tick = this.newTick();
+    group.running = tick;
+    const started = performance.now();
+    const subscriptions = group.streams.size;
+    for (const stream of group.streams) stream.deliver(tick);
+    void tick.settled().then(() => {
+      if (group.running === tick) group.running = undefined;
+      this.totals.ticks++;
+      this.totals.statements += tick.stats.statements;
+      this.last = { ...tick.stats, subscriptions, durationMs: Math.round(performance.now() - started) };
+      this.listeners.forEach((l) => l(this.last));
+    });
+  }
+
+  /** Calls `listener` after each finished refresh, with what it cost; returns the unsubscribe. */
+  onRefresh(listener: (stats: LiveStats['last']) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): LiveStats {
+    return { open: this.open, ticks: this.totals.ticks, statements: this.totals.statements, last: this.last };
+  }
+
+  /** Stops every timer; open live queries end. */
+  close(): void {
+    for (const group of this.groups.values()) {
+      clearInterval(group.timer);
+      [...group.streams].forEach((s) => void s.return());
+    }
+    this.groups.clear();
+  }
+}

@@ -1,0 +1,145 @@
+import type { CompiledQuery } from '../compile/index.js';
+import type { Connection, SessionSettings } from '../connections/index.js';
+import { multiplexParameters, multiplexSql, parameterCount, splitMemberRows } from './multiplex.js';
+
+type Rows = Record<string, any>[];
+
+/** Runs one statement on a database, under `session` when the database has RLS. */
+export type StatementRunner = (connection: Connection, session: SessionSettings | undefined, query: CompiledQuery) => Promise<Rows>;
+
+/** Finds the parameter types Postgres infers for a statement (cached by the caller). */
+export type TypeOracle = (connection: Connection, sql: string) => Promise<readonly string[]>;
+
+interface Member {
+  parameters: readonly unknown[];
+  waiters: { resolve(rows: Rows): void; reject(error: unknown): void }[];
+}
+
+/** Reads of one statement shape on one database under one session, gathered in one flush. */
+interface Cohort {
+  connection: Connection;
+  session: SessionSettings | undefined;
+  sql: string;
+  members: Map<string, Member>;
+}
+
+/** What one refresh cost, for the counters. */
+export interface TickStats {
+  /** Distinct (database, session, statement shape) groups refreshed. */
+  cohorts: number;
+  /** Statements sent (a cohort larger than batchSize takes several). */
+  statements: number;
+  /** Distinct parameter sets carried. */
+  members: number;
+}
+
+export interface LiveTickOptions {
+  run: StatementRunner;
+  types: TypeOracle;
+  /** Most members in one statement, per database. */
+  batchSize(database: string): number;
+  /** Told of each statement sent (database, members in it). */
+  onStatement?(database: string, members: number): void;
+}
+
+/**
+ * One refresh of live queries. Every read issued while it is open (by all live subscriptions
+ * executed for it) is held until the next macrotask, then reads with the same SQL text on the
+ * same database and session form a cohort: ONE statement carries every distinct parameter set
+ * (members) of the cohort, chunked at `batchSize`; identical parameter sets share one member.
+ * Reads issued later (cross-database edges, once the rows they hang off are known) are gathered
+ * into the next flush the same way, so an edge costs one statement per cohort, not per subscriber.
+ */
+export class LiveTick {
+  readonly stats: TickStats = { cohorts: 0, statements: 0, members: 0 };
+  private pending = new Map<string, Cohort>();
+  private scheduled = false;
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly options: LiveTickOptions) {}
+
+  /** One read of `query` on `connection` (under `session`), answered from this tick's cohort statement. */
+  read(connection: Connection, session: SessionSettings | undefined, sessionKey: string, query: CompiledQuery): Promise<Rows> {
+    const key = `${connection.name}\u0000${sessionKey}\u0000${query.sql}`;
+    let cohort = this.pending.get(key);
+    if (!cohort) this.pending.set(key, (cohort = { connection, session, sql: query.sql, members: new Map() }));
+    const memberKey = JSON.stringify(query.parameters);
+    let member = cohort.members.get(memberKey);
+    if (!member) cohort.members.set(memberKey, (member = { parameters: query.parameters, waiters: [] }));
+    const waiting = new Promise<Rows>((resolve, reject) => member.waiters.push({ resolve, reject }));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.inFlight++;
+      // NOTE: a macrotask later every subscription of this tick has issued its reads (they run in microtasks).
+      setImmediate(() => void this.flush());
+    }
+    return waiting;
+  }
+
+  /**
+   * Resolves once this tick's statements are done: no flush scheduled or running, checked a
+   * macrotask after the last one ended (reads issued by its continuations come before that).
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight === 0) return;
+      await new Promise<void>((resolve) => this.idle.push(resolve));
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const cohorts = [...this.pending.values()];
+    this.pending = new Map();
+    this.scheduled = false;
+    try {
+      await Promise.all(cohorts.map((c) => this.refresh(c)));
+    } finally {
+      if (--this.inFlight === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private async refresh(cohort: Cohort): Promise<void> {
+    const members = [...cohort.members.values()];
+    const { connection } = cohort;
+    this.stats.cohorts++;
+    this.stats.members += members.length;
+    const size = this.options.batchSize(connection.name);
+    const chunks: Member[][] = [];
+    for (let i = 0; i < members.length; i += size) chunks.push(members.slice(i, i + size));
+    await Promise.all(chunks.map((chunk) => this.runChunk(cohort, chunk)));
+  }
+
+  private async runChunk(cohort: Cohort, chunk: Member[]): Promise<void> {
+    const { connection, session, sql } = cohort;
+    try {
+      let perMember: Rows[];
+      if (chunk.length === 1) {
+        this.count(connection.name, 1);
+        perMember = [await this.options.run(connection, session, { sql, parameters: chunk[0].parameters })];
+      } else {
+        const found = await this.options.types(connection, sql);
+        const count = Math.max(found.length, parameterCount(sql));
+        const types = Array.from({ length: count }, (_, i) => found[i] ?? 'text');
+        this.count(connection.name, chunk.length);
+        const rows = await this.options.run(connection, session, {
+          sql: multiplexSql(sql, types),
+          parameters: multiplexParameters(
+            chunk.map((m) => m.parameters),
+            count,
+          ),
+        });
+        perMember = splitMemberRows(rows, chunk.length);
+      }
+      chunk.forEach((member, i) => member.waiters.forEach((w) => w.resolve(perMember[i])));
+    } catch (error) {
+      chunk.forEach((member) => member.waiters.forEach((w) => w.reject(error)));
+    }
+  }
+
+  private count(database: string, members: number): void {
+    this.stats.statements++;
+    this.options.onStatement?.(database, members);
+  }
+}

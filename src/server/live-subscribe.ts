@@ -1,0 +1,50 @@
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { ChangeFilter, LiveTick } from '../live/index.js';
+import type { GatewayContext } from '../schema/index.js';
+import { liveContext } from './request-context.js';
+
+type Results = AsyncIterableIterator<ExecutionResult>;
+
+const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>
+  typeof (value as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator] === 'function';
+
+/**
+ * graphql-js `subscribe`, plus live queries: when the source stream yields a {@link LiveTick}
+ * (a refresh of `Subscription.<database>`), the selection executes with a context that reads
+ * through the refresh's multiplexed statements, and its result is sent only when it differs
+ * from the last one sent (never the same result twice in a row). Other events (migration
+ * progress, schema changes, the end of credentials) execute as graphql-js would.
+ */
+export async function liveAwareSubscribe(args: ExecutionArgs): Promise<Results | ExecutionResult> {
+  const stream = await createSourceEventStream(args);
+  if (!isAsyncIterable(stream)) return stream as ExecutionResult;
+  const filter = new ChangeFilter();
+  const ctx = args.contextValue as GatewayContext;
+  let finished = false;
+  const results: Results = {
+    async next() {
+      for (;;) {
+        if (finished) return { done: true, value: undefined };
+        const event = await stream.next();
+        if (event.done || finished) return { done: true, value: undefined };
+        if (!(event.value instanceof LiveTick)) return { done: false, value: await execute({ ...args, rootValue: event.value }) };
+        const result = await execute({ ...args, rootValue: event.value, contextValue: liveContext(ctx, event.value) });
+        if (filter.changed(result)) return { done: false, value: result };
+      }
+    },
+    async return() {
+      finished = true;
+      await stream.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      finished = true;
+      await stream.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return results;
+}
