@@ -2,6 +2,6 @@ export { LiveScheduler } from './live-scheduler.js';
 export type { LiveStats, LiveSchedulerOptions } from './live-scheduler.js';
 export { LiveTick } from './live-tick.js';
 export type { StatementRunner, TypeOracle, TickStats } from './live-tick.js';
-export { ChangeFilter } from './live-results.js';
+export { ChangeFilter, resultHash } from './live-results.js';
 export { multiplexSql, multiplexParameters, splitMemberRows, placeholderSpans, parameterText, parameterCount } from './multiplex.js';
 export { createTypeOracle } from './parameter-types.js';

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 
-/**
- * Remembers the last result sent to one live query and tells whether a new one differs, by a
- * hash of its JSON (data and errors), so the same result is never pushed twice in a row.
- */
+/** A hash of a result's JSON (data and errors): equal results, equal hashes. */
+export function resultHash(result: unknown): string {
+  return createHash('sha1').update(JSON.stringify(result)).digest('base64');
+}
+
+/** Remembers the hash of the last result sent to one live query, so the same result is never pushed twice in a row. */
 export class ChangeFilter {
   private last: string | undefined;
 
-  /** True when `result` differs from the last one accepted (and remembers it). */
-  changed(result: unknown): boolean {
-    const hash = createHash('sha1').update(JSON.stringify(result)).digest('base64');
+  /** True when `hash` differs from the last one accepted (and remembers it). */
+  changed(hash: string): boolean {
     if (hash === this.last) return false;
     this.last = hash;
     return true;

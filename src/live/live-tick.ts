@@ -53,6 +53,7 @@ export interface LiveTickOptions {
 export class LiveTick {
   readonly stats: TickStats = { cohorts: 0, statements: 0, members: 0 };
   private pending = new Map<string, Cohort>();
+  private readonly memo = new Map<string, unknown>();
   private scheduled = false;
   private inFlight = 0;
   private idle: (() => void)[] = [];
@@ -75,6 +76,17 @@ export class LiveTick {
       setImmediate(() => void this.flush());
     }
     return waiting;
+  }
+
+  /**
+   * PERF: `make()` once per key in this refresh. Live queries with the same document, variables
+   * and credentials execute once per refresh and share the result.
+   */
+  shared<T>(key: string, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = make();
+    this.memo.set(key, value);
+    return value;
   }
 
   /**

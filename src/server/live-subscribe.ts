@@ -1,9 +1,18 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { ChangeFilter, LiveTick } from '../live/index.js';
+import type { DocumentNode } from 'graphql';
+import { ChangeFilter, LiveTick, resultHash } from '../live/index.js';
 import type { GatewayContext } from '../schema/index.js';
-import { liveContext } from './request-context.js';
+import { credentialsKey, liveContext } from './request-context.js';
 
 type Results = AsyncIterableIterator<ExecutionResult>;
+
+const documentIds = new WeakMap<DocumentNode, number>();
+let lastDocumentId = 0;
+const documentId = (document: DocumentNode): number => {
+  let id = documentIds.get(document);
+  if (id === undefined) documentIds.set(document, (id = ++lastDocumentId));
+  return id;
+};
 
 const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>
   typeof (value as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator] === 'function';
@@ -20,6 +29,9 @@ export async function liveAwareSubscribe(args: ExecutionArgs): Promise<Results |
   if (!isAsyncIterable(stream)) return stream as ExecutionResult;
   const filter = new ChangeFilter();
   const ctx = args.contextValue as GatewayContext;
+  // PERF: live queries with the same document, operation, variables and credentials execute once per refresh.
+  // SECURITY: the credentials are part of the key, so no result crosses from one caller (or RLS session) to another.
+  const shareKey = `${documentId(args.document)}\u0000${args.operationName ?? ''}\u0000${credentialsKey(ctx)}\u0000${JSON.stringify(args.variableValues ?? {})}`;
   let finished = false;
   const results: Results = {
     async next() {
@@ -28,8 +40,12 @@ export async function liveAwareSubscribe(args: ExecutionArgs): Promise<Results |
         const event = await stream.next();
         if (event.done || finished) return { done: true, value: undefined };
         if (!(event.value instanceof LiveTick)) return { done: false, value: await execute({ ...args, rootValue: event.value }) };
-        const result = await execute({ ...args, rootValue: event.value, contextValue: liveContext(ctx, event.value) });
-        if (filter.changed(result)) return { done: false, value: result };
+        const tick = event.value;
+        const { result, hash } = await tick.shared(shareKey, async () => {
+          const result = await execute({ ...args, rootValue: tick, contextValue: liveContext(ctx, tick) });
+          return { result, hash: resultHash(result) };
+        });
+        if (filter.changed(hash)) return { done: false, value: result };
       }
     },
     async return() {

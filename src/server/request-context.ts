@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
@@ -48,8 +49,19 @@ export async function runRead(connection: Connection, rls: SessionSettings | und
     : (await connection.query(query.sql, query.parameters)).rows;
 }
 
-/** How a request's context reads during one live refresh: through the refresh's cohorts. */
-const liveContexts = new WeakMap<GatewayContext, (tick: LiveTick) => GatewayContext>();
+/**
+ * How a request's context reads during one live refresh: through the refresh's cohorts. A symbol
+ * property, because yoga hands resolvers a copy of the context that keeps own properties.
+ */
+const LIVE_CONTEXT = Symbol('switchyard.liveContext');
+/** Equal for requests with the same credentials: they read the same rows under the same sessions. */
+const CREDENTIALS_KEY = Symbol('switchyard.credentialsKey');
+type WithLive = GatewayContext & { [LIVE_CONTEXT]?: (tick: LiveTick) => GatewayContext; [CREDENTIALS_KEY]?: string };
+
+/** A key equal for contexts built from the same credentials (a digest of the bearer token, or none). */
+export function credentialsKey(ctx: GatewayContext): string {
+  return (ctx as WithLive)[CREDENTIALS_KEY] ?? '';
+}
 
 /**
  * The context a live query's selection executes with at one refresh: reads go to `tick`
@@ -57,7 +69,7 @@ const liveContexts = new WeakMap<GatewayContext, (tick: LiveTick) => GatewayCont
  * and the per-request cache (federation loaders) is fresh; everything else is the subscriber's.
  */
 export function liveContext(ctx: GatewayContext, tick: LiveTick): GatewayContext {
-  const make = liveContexts.get(ctx);
+  const make = (ctx as WithLive)[LIVE_CONTEXT];
   if (!make) throw new GatewayError('BAD_USER_INPUT', '[live] this context serves no live queries');
   return make(tick);
 }
@@ -73,7 +85,7 @@ export function createContextFactory(deps: ContextDeps) {
       if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
       return s;
     };
-    const ctx: GatewayContext = {
+    const ctx: WithLive = {
       identity,
       limits: deps.limits,
       admin: deps.admin,
@@ -113,8 +125,9 @@ export function createContextFactory(deps: ContextDeps) {
     if (live) {
       // NOTE: limits count per WebSocket; an operation without one (HTTP) counts alone.
       const owner = initial.socket ?? ctx;
+      ctx[CREDENTIALS_KEY] = token ? createHash('sha256').update(token).digest('base64') : '';
       ctx.liveQuery = (database) => live.subscribe(database, owner);
-      liveContexts.set(ctx, (tick) => ({
+      ctx[LIVE_CONTEXT] = (tick) => ({
         ...ctx,
         cache: new Map(),
         async read(database, query) {
@@ -127,7 +140,7 @@ export function createContextFactory(deps: ContextDeps) {
             throw databaseError(error, database);
           }
         },
-      }));
+      });
     }
     return ctx;
   };
