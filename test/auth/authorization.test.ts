@@ -109,6 +109,8 @@ const EXPECT: Record<string, Case> = {
   'Mutation.revokeApiKey': { role: 'admin', app: true, op: () => `mutation { revokeApiKey(id: "${victimKeyId}") }` },
   'Subscription.schemaChanged': { role: 'reader', app: false, op: () => `subscription { schemaChanged { at } }` },
   'Subscription.migrationProgress': { role: 'reader', app: true, op: () => `subscription { migrationProgress(runId: "${appRunId}") { type } }` },
+  'Subscription.engineer': { role: 'reader', app: false, op: () => `subscription { engineer { strategicDirectivesV2(limit: 1) { id } } }` },
+  'Subscription.app': { role: 'reader', app: true, op: () => `subscription { app { projects(limit: 1) { id } } }` },
 };
 
 function expected(who: Who, c: Case): Outcome {
