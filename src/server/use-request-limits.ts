@@ -84,7 +84,7 @@ export function useRequestLimits(limits: RequestLimits): Plugin {
       if (request.method !== 'GET') return;
       if (!limits.allowGet) {
         throw new GraphQLError('GET is switched off on this gateway (allowGet: false)', {
-          extensions: { code: 'BAD_REQUEST', hint: 'send the operation as a JSON POST', http: { status: 405, headers: { allow: 'POST' } } },
+          extensions: { code: 'BAD_USER_INPUT', hint: 'send the operation as a JSON POST', http: { status: 405, headers: { allow: 'POST' } } },
         });
       }
       setRequestParser(() => parseGetParams(url.searchParams));

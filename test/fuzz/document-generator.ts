@@ -29,7 +29,7 @@ type Value = { type: GraphQLInputType; value: unknown };
 
 const STRINGS = ['SD-001', 'BL-1', 'ana@example.com', '', '%a%', 'Ünïcode ✓', 'quote " and \\ backslash', 'x'.repeat(40)];
 const SCALARS: Record<string, fc.Arbitrary<unknown>> = {
-  Int: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.constant(50)),
+  Int: fc.oneof(fc.integer({ min: -1, max: 6 }), fc.constantFrom(50, 2_000_000)),
   Float: fc.constantFrom(0, 1.5, -2.25, 1e6),
   String: fc.constantFrom(...STRINGS),
   ID: fc.constantFrom('1', 'SD-001', 'nope'),

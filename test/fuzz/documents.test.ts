@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
-import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startDemoGateway } from '../helpers/demo.js';
+import type { TestGateway } from '../helpers/gateway.js';
 import { malformedText, readOperation } from './document-generator.js';
 import { comparable, getRaw, postRaw, problemWith } from './fuzz-checks.js';
 
@@ -10,18 +9,14 @@ import { comparable, getRaw, postRaw, problemWith } from './fuzz-checks.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
-let demo: DemoDatabases;
 let gw: TestGateway;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  demo = await createDemoDatabases();
-  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000 });
+  ({ gw, stop } = await startDemoGateway());
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await demo?.drop();
-});
+afterAll(() => stop?.());
 
 describe('generated documents (property-based)', () => {
   it('every generated read answers valid JSON without 5xx or internal error, and its variable form answers the same as its inline form', async () => {

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseConfig } from '../../src/config/index.js';
-import { migrateDatabase } from '../../src/demo.js';
+import { DEMO_RELATIONSHIPS, migrateDatabase } from '../../src/demo.js';
 import { createTestDatabase, type ClusterName, type TestDatabase } from './databases.js';
+import { startTestGateway, type TestGateway } from './gateway.js';
 
 export interface DemoDatabases {
   engineer: TestDatabase;
@@ -29,6 +30,20 @@ export async function createDemoDatabases(clusters: [ClusterName, ClusterName] =
     databases,
     drop: async () => {
       await Promise.all([engineer.drop(), app.drop()]);
+    },
+  };
+}
+
+/** The demo databases with the demo's relationships behind a started test gateway (probes rare). */
+export async function startDemoGateway(): Promise<{ demo: DemoDatabases; gw: TestGateway; stop(): Promise<void> }> {
+  const demo = await createDemoDatabases();
+  const gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000 });
+  return {
+    demo,
+    gw,
+    stop: async () => {
+      await gw.stop();
+      await demo.drop();
     },
   };
 }

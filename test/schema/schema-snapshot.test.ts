@@ -2,22 +2,17 @@ import { readFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SCHEMA_HEADER } from '../../src/cli.js';
-import { DEMO_RELATIONSHIPS } from '../../src/demo.js';
-import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startDemoGateway } from '../helpers/demo.js';
+import type { TestGateway } from '../helpers/gateway.js';
 
-let demo: DemoDatabases;
 let gw: TestGateway;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  demo = await createDemoDatabases();
-  gw = await startTestGateway({ databases: demo.databases, relationships: DEMO_RELATIONSHIPS, probeIntervalMs: 60_000 });
+  ({ gw, stop } = await startDemoGateway());
 });
 
-afterAll(async () => {
-  await gw?.stop();
-  await demo?.drop();
-});
+afterAll(() => stop?.());
 
 it('the demo schema matches schema/schema.graphql (refresh with: npm run schema:print)', () => {
   const printed = SCHEMA_HEADER + printSchema(gw.gateway.schemas.schema) + '\n';
