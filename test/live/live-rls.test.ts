@@ -66,4 +66,28 @@ describe('live queries under row level security', () => {
     expect(refresh.cohorts).toBe(2);
     expect(subB.results).toHaveLength(1);
   });
+
+  it('members of one session with different variables share one statement run under that session', async () => {
+    const [alice, bob] = await Promise.all([tokenFor('alice'), tokenFor('bob')]);
+    const a = liveClient(gw, alice);
+    const b = liveClient(gw, bob);
+    clients.push(a, b);
+    const AFTER = `subscription($after: Int!) { notes { notes(where: { id: { gt: $after } }, orderBy: [{ id: ASC }]) { body } } }`;
+    const subs = [live(a, AFTER, { after: 0 }), live(a, AFTER, { after: 1 }), live(b, AFTER, { after: 0 })];
+    await until(() => subs.every((s) => s.results.length > 0), 5000, 'first results');
+    await db.sql(`INSERT INTO notes (owner, body) VALUES ('alice', 'alice four'), ('bob', 'bob two')`);
+    await until(() => subs.every((s) => s.results.length > 1), 5000, 'the change');
+    const bodies = subs.map((s) => s.results.at(-1)!.data.notes.notes.map((n: { body: string }) => n.body));
+    expect(bodies).toEqual([
+      ['alice one', 'alice two', 'alice three', 'alice four'],
+      ['alice two', 'alice three', 'alice four'],
+      ['bob one', 'bob two'],
+    ]);
+    const refresh = await new Promise<{ cohorts: number; members: number; statements: number }>((resolve) => {
+      const off = gw.gateway.live.onRefresh((stats) => (off(), resolve(stats)));
+    });
+    expect(refresh.statements).toBe(refresh.cohorts);
+    expect(refresh.members).toBeGreaterThan(refresh.cohorts);
+    subs.forEach((s) => s.stop());
+  });
 });
