@@ -67,11 +67,18 @@ async function main(): Promise<void> {
       plan.subscriptions.push({ query: shape.query, variables: shape.variables(k) });
       covers.push(shape.rows(k));
     }
+    const mem = (label: string) => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      if (process.env.LIVE_MEMORY) log(`${label}: rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB`);
+    };
+    mem('before subscribing');
     const ready = new Promise<void>((resolve) => child.on('message', (m: { type: string }) => m.type === 'ready' && resolve()));
     const opening = performance.now();
     child.send(plan);
     await ready;
     log(`${SUBSCRIBERS} live queries open, every first result in ${Math.round(performance.now() - opening)} ms`);
+    mem('open');
 
     const refreshes: LiveStats['last'][] = [];
     const off = gateway.live.onRefresh((s) => void refreshes.push(s));
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, INTERVAL_MS * 2 + 500));
     const elapsed = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    mem('after the run');
     off();
     const cpu = process.cpuUsage(cpu0);
     const stats1 = gateway.live.stats();

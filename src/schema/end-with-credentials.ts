@@ -26,11 +26,12 @@ export function endWithCredentials<T>(
   const { identity } = ctx;
   let finished = false;
   let endedWith: GatewayError | undefined;
-  let signal!: (error: GatewayError) => void;
-  const ended = new Promise<GatewayError>((resolve) => (signal = resolve));
+  // NOTE: the waiting next() is woken directly; racing every next() against one long-lived
+  // promise would leave a reaction on it per event for the subscription's whole life.
+  let wake: ((error: GatewayError) => void) | undefined;
   const end = (error: GatewayError) => {
     endedWith ??= error;
-    signal(endedWith);
+    wake?.(endedWith);
   };
   const timers: NodeJS.Timeout[] = [];
   if (identity.expiresAt !== undefined) {
@@ -63,7 +64,10 @@ export function endWithCredentials<T>(
     async next() {
       if (finished) return { done: true, value: undefined };
       if (endedWith) return last(endedWith);
-      const result = await Promise.race([source.next(), ended.then((error) => ({ ended: error }))]);
+      const result = await new Promise<IteratorResult<T> | { ended: GatewayError }>((resolve, reject) => {
+        wake = (error) => resolve({ ended: error });
+        source.next().then(resolve, reject);
+      }).finally(() => (wake = undefined));
       if ('ended' in result) return last(result.ended);
       if (result.done) {
         await cleanup();
