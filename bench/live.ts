@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const mem = (label: string) => {
       (globalThis as { gc?: () => void }).gc?.();
       const m = process.memoryUsage();
-      if (process.env.LIVE_MEMORY) log(`${label}: rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB`);
+      if (process.env.LIVE_MEMORY) log(`${label}: rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} of ${Math.round(m.heapTotal / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB`);
     };
     mem('before subscribing');
     const ready = new Promise<void>((resolve) => child.on('message', (m: { type: string }) => m.type === 'ready' && resolve()));

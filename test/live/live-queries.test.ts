@@ -42,7 +42,7 @@ function client() {
 
 const ORDERS = `subscription($customer: Int!) { shop { orders(where: { customerId: { eq: $customer } }, orderBy: [{ id: ASC }]) { id status total } } }`;
 
-describe('live queries', () => {
+describe('live queries (docs/PROTOCOL.md, Live queries)', () => {
   it('the first result is sent at once', async () => {
     const started = performance.now();
     const sub = live(client(), ORDERS, { customer: 3 });
@@ -66,7 +66,7 @@ describe('live queries', () => {
     sub.stop();
   });
 
-  it('a result is pushed only when it changed, never the same result twice in a row', async () => {
+  it('a new result is sent each time the result changes, never the same result twice in a row', async () => {
     const sub = live(client(), ORDERS, { customer: 5 });
     await until(() => sub.results.length > 0);
     await refreshes(4);
@@ -80,7 +80,7 @@ describe('live queries', () => {
     sub.stop();
   });
 
-  it('1,000 subscribers over 10 variable sets of one shape cost exactly one statement per interval', async () => {
+  it('live queries whose root fields compile to the same statement cost one statement per interval: 1,000 subscribers over 10 variable sets, counted by the database server', async () => {
     await until(() => gw.gateway.live.stats().open === 0, 5000, 'earlier live queries to end');
     const sockets = Array.from({ length: 4 }, () => client());
     const subs = Array.from({ length: 1000 }, (_, i) => live(sockets[i % 4], ORDERS, { customer: i % 10 }));
@@ -93,7 +93,7 @@ describe('live queries', () => {
     subs.forEach((s) => s.stop());
   });
 
-  it('a cross-database field changes when the other database’s row changes, at one statement per edge per cohort', async () => {
+  it('a cross-database field in a live query costs one statement per edge per cohort per interval, and changes when the other database’s row changes', async () => {
     const query = `subscription($customer: Int!) { shop { orders(where: { customerId: { eq: $customer } }, limit: 2) { id customer { name } } } }`;
     const subs = Array.from({ length: 20 }, (_, i) => live(client(), query, { customer: i % 10 }));
     await until(() => subs.every((s) => s.results.length > 0), 10_000, 'every first result');

@@ -45,7 +45,7 @@ const tokenFor = (sub: string) =>
 const NOTES = `subscription { notes { notes(orderBy: [{ id: ASC }]) { id owner body } } }`;
 
 describe('live queries under row level security', () => {
-  it('members with different RLS claims see only their rows, and a change reaches only the member it concerns', async () => {
+  it('live queries under different RLS roles or claims never share a statement, so each sees only its own rows', async () => {
     const [alice, bob] = await Promise.all([tokenFor('alice'), tokenFor('bob')]);
     const a = liveClient(gw, alice);
     const b = liveClient(gw, bob);
