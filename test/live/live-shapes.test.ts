@@ -19,7 +19,7 @@ beforeAll(async () => {
              ARRAY['t' || (g % 4)], jsonb_build_object('g', g, 'even', g % 2 = 0), '2026-01-01'::timestamptz + g * interval '1 hour',
              g * 1.25, CASE WHEN g % 5 = 0 THEN NULL ELSE 'label ' || g END
       FROM generate_series(1, 40) g;`);
-  gw = await startTestGateway({ live: { intervalMs: 120, maxPerConnection: 500 }, databases: [{ name: 'inv', url: db.url }] });
+  gw = await startTestGateway({ live: { intervalMs: 120, maxPerConnection: 500 }, databases: [{ name: 'inv', url: db.url }, { name: 'invtx', url: db.url, mode: 'transaction' }] });
 });
 
 afterAll(async () => {
@@ -45,12 +45,20 @@ const CASES: { name: string; query: string; variables: Record<string, unknown>[]
 const asQuery = (q: string) => `query${q}`;
 const asSubscription = (q: string) => `subscription${q}`;
 
-describe('live query shapes', () => {
+describe.each([
+  ['inv', 'session mode'],
+  ['invtx', 'through a transaction-mode pooler (no named statements, no session state)'],
+])('live query shapes on %s, %s', (namespace) => {
+  const inNamespace = (q: string) => (namespace === 'inv' ? q : q.replaceAll('{ inv {', '{ invtx {').replaceAll('Inv_', 'Invtx_'));
   it('every root field kind gives, multiplexed, the same result as the query, for each variable set', async () => {
+    await until(() => gw.gateway.live.stats().open === 0, 5000, 'earlier live queries to end');
     const c = liveClient(gw);
     clients.push(c);
     const subs: { sub: LiveSubscription; query: string; variables: Record<string, unknown> }[] = [];
-    for (const { query, variables } of CASES) for (const v of variables) subs.push({ sub: live(c, asSubscription(query), v), query, variables: v });
+    for (const { query: q, variables } of CASES) {
+      const query = inNamespace(q);
+      for (const v of variables) subs.push({ sub: live(c, asSubscription(query), v), query, variables: v });
+    }
     await until(() => subs.every((s) => s.sub.results.length > 0), 10_000, 'first results');
     // A change everywhere: the next refresh runs every document for all its variable sets in one statement each.
     await db.sql(`UPDATE items SET price = price + 1, meta = meta || '{"touched": true}'`);
@@ -71,7 +79,8 @@ describe('live query shapes', () => {
       expect(latest.errors, query).toBeUndefined();
       expect({ query, variables, data: latest.data }).toEqual({ query, variables, data: expected.body.data });
     }
-    expect(subs.find((s) => s.query.includes('itemsByPk') && s.variables.id === id(99))!.sub.results[0].data.inv.itemsByPk).toBeNull();
+    expect(subs.find((s) => s.query.includes('itemsByPk') && s.variables.id === id(99))!.sub.results[0].data[namespace].itemsByPk).toBeNull();
+    subs.forEach((s) => s.sub.stop());
   });
 });
 
