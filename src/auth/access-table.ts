@@ -62,6 +62,7 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
   'Mutation.reloadCatalog': { role: 'admin', databases: (a) => one(a.database) },
   'Mutation.executeDDL': { role: 'admin', databases: (a) => one(a.database) },
   'Mutation.createTable': { role: 'admin', databases: (a) => one(a.database) },
+  'Mutation.installLiveNotify': { role: 'admin', databases: (a) => one(a.database) },
   // NOTE: without `databases` the run covers the caller's databases (all of them only for an unrestricted caller).
   'Mutation.runMigrations': { role: 'admin', databases: (a) => list(a.databases) },
 

@@ -82,6 +82,12 @@ export const databaseLiveSchema = z
     intervalMs: z.number().int().min(20).max(3_600_000).optional(),
     /** Most members (distinct variable sets) one refresh statement carries (default: the global `live.batchSize`). */
     batchSize: z.number().int().min(1).max(100_000).optional(),
+    /**
+     * Refresh only cohorts whose tables changed, as told by statement-level triggers that
+     * `pg_notify` (installed by an admin with `installLiveNotify`). Needs a session-mode connection
+     * (LISTEN); until the triggers are there, or while the listener is down, cohorts are polled.
+     */
+    notify: z.boolean().optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { LiveConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { LiveTick, type LiveTickOptions, type TickStats } from './live-tick.js';
+import type { ChangeNotifications } from './live-notify.js';
+import { LiveTick, type CachedRows, type LiveTickOptions, type TickStats } from './live-tick.js';
 
 /** Counters of live queries, for /metrics, tests and the benchmark. */
 export interface LiveStats {
@@ -69,7 +70,9 @@ class Stream implements AsyncIterableIterator<LiveTick> {
   }
 }
 
-export interface LiveSchedulerOptions extends Omit<LiveTickOptions, 'batchSize'> {
+export interface LiveSchedulerOptions extends Omit<LiveTickOptions, 'batchSize' | 'cache' | 'serial' | 'notify'> {
+  /** Notify mode (databases with `live.notify`); without it every cohort is polled. */
+  notify?: ChangeNotifications;
   live: LiveConfig;
   /** Per-database overrides (interval, batch size) of the global `live`. */
   override(database: string): { intervalMs?: number; batchSize?: number } | undefined;
@@ -88,7 +91,10 @@ export class LiveScheduler {
   private open = 0;
   private immediate: LiveTick | undefined;
   private readonly totals = { ticks: 0, statements: 0 };
-  private last: LiveStats['last'] = { cohorts: 0, statements: 0, members: 0, subscriptions: 0, durationMs: 0 };
+  private last: LiveStats['last'] = { cohorts: 0, statements: 0, members: 0, cached: 0, subscriptions: 0, durationMs: 0 };
+  /** Notify mode: members' rows by cohort and parameters, while their tables do not change. */
+  private readonly cache = new Map<string, CachedRows>();
+  private serial = 0;
   private readonly listeners = new Set<(stats: LiveStats['last']) => void>();
 
   constructor(private readonly options: LiveSchedulerOptions) {}
@@ -100,7 +106,7 @@ export class LiveScheduler {
   private batchSize = (database: string): number => this.options.override(database)?.batchSize ?? this.options.live.batchSize;
 
   private newTick(): LiveTick {
-    return new LiveTick({ ...this.options, batchSize: this.batchSize });
+    return new LiveTick({ ...this.options, batchSize: this.batchSize, cache: this.options.notify ? this.cache : undefined, serial: this.serial });
   }
 
   /**
@@ -157,6 +163,9 @@ export class LiveScheduler {
   private beat(group: Group): void {
     // PERF: never two refreshes of one group at once; a slow database makes the beat skip.
     if (group.running || group.streams.size === 0) return;
+    this.serial++;
+    // Entries no refresh used lately belong to live queries that ended.
+    for (const [key, entry] of this.cache) if (entry.usedAt < this.serial - 3) this.cache.delete(key);
     const tick = this.newTick();
     group.running = tick;
     const started = performance.now();
@@ -181,8 +190,9 @@ export class LiveScheduler {
     return { open: this.open, ticks: this.totals.ticks, statements: this.totals.statements, last: this.last };
   }
 
-  /** Stops every timer; open live queries end. */
+  /** Stops every timer and listener; open live queries end. */
   close(): void {
+    void this.options.notify?.close();
     for (const group of this.groups.values()) {
       clearInterval(group.timer);
       [...group.streams].forEach((s) => void s.return());

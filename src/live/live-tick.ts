@@ -1,5 +1,6 @@
 import type { CompiledQuery } from '../compile/index.js';
 import type { Connection, SessionSettings } from '../connections/index.js';
+import { tablesOf, type ChangeNotifications } from './live-notify.js';
 import { multiplexParameters, multiplexSql, parameterCount, splitMemberRows } from './multiplex.js';
 
 type Rows = Record<string, any>[];
@@ -11,12 +12,16 @@ export type StatementRunner = (connection: Connection, session: SessionSettings 
 export type TypeOracle = (connection: Connection, sql: string) => Promise<readonly string[]>;
 
 interface Member {
+  key: string;
   parameters: readonly unknown[];
   waiters: { resolve(rows: Rows): void; reject(error: unknown): void }[];
 }
 
 /** Reads of one statement shape on one database under one session, gathered in one flush. */
 interface Cohort {
+  key: string;
+  /** Notify mode: store the rows read, under these tables, at this sequence. */
+  cacheAs?: { tables: string[]; seq: number; epoch: number };
   connection: Connection;
   session: SessionSettings | undefined;
   sql: string;
@@ -31,6 +36,17 @@ export interface TickStats {
   statements: number;
   /** Distinct parameter sets carried. */
   members: number;
+  /** Members answered from the notify-mode cache (their tables had not changed): no statement. */
+  cached: number;
+}
+
+/** A member's last rows in notify mode, and the notification sequence they were read at. */
+export interface CachedRows {
+  rows: Rows;
+  seq: number;
+  epoch: number;
+  /** The refresh that last used it (stale entries are dropped). */
+  usedAt: number;
 }
 
 export interface LiveTickOptions {
@@ -40,6 +56,11 @@ export interface LiveTickOptions {
   batchSize(database: string): number;
   /** Told of each statement sent (database, members in it). */
   onStatement?(database: string, members: number): void;
+  /** Notify mode: which databases' changes are known, and the cache of unchanged members. */
+  notify?: ChangeNotifications;
+  cache?: Map<string, CachedRows>;
+  /** This refresh's number (for the cache's pruning). */
+  serial?: number;
 }
 
 /**
@@ -51,7 +72,7 @@ export interface LiveTickOptions {
  * into the next flush the same way, so an edge costs one statement per cohort, not per subscriber.
  */
 export class LiveTick {
-  readonly stats: TickStats = { cohorts: 0, statements: 0, members: 0 };
+  readonly stats: TickStats = { cohorts: 0, statements: 0, members: 0, cached: 0 };
   private pending = new Map<string, Cohort>();
   private readonly memo = new Map<string, unknown>();
   private scheduled = false;
@@ -64,10 +85,10 @@ export class LiveTick {
   read(connection: Connection, session: SessionSettings | undefined, sessionKey: string, query: CompiledQuery): Promise<Rows> {
     const key = `${connection.name}\u0000${sessionKey}\u0000${query.sql}`;
     let cohort = this.pending.get(key);
-    if (!cohort) this.pending.set(key, (cohort = { connection, session, sql: query.sql, members: new Map() }));
+    if (!cohort) this.pending.set(key, (cohort = { key, connection, session, sql: query.sql, members: new Map() }));
     const memberKey = JSON.stringify(query.parameters);
     let member = cohort.members.get(memberKey);
-    if (!member) cohort.members.set(memberKey, (member = { parameters: query.parameters, waiters: [] }));
+    if (!member) cohort.members.set(memberKey, (member = { key: memberKey, parameters: query.parameters, waiters: [] }));
     const waiting = new Promise<Rows>((resolve, reject) => member.waiters.push({ resolve, reject }));
     if (!this.scheduled) {
       this.scheduled = true;
@@ -113,14 +134,44 @@ export class LiveTick {
   }
 
   private async refresh(cohort: Cohort): Promise<void> {
-    const members = [...cohort.members.values()];
+    let members = [...cohort.members.values()];
     const { connection } = cohort;
     this.stats.cohorts++;
     this.stats.members += members.length;
+    const fresh = this.unchanged(cohort);
+    if (fresh) {
+      members = members.filter((m) => !fresh(m));
+      if (members.length === 0) return;
+    }
     const size = this.options.batchSize(connection.name);
     const chunks: Member[][] = [];
     for (let i = 0; i < members.length; i += size) chunks.push(members.slice(i, i + size));
     await Promise.all(chunks.map((chunk) => this.runChunk(cohort, chunk)));
+  }
+
+  /**
+   * Notify mode: a function that answers a member from the cache when none of the cohort's tables
+   * changed since it was read (and says whether it did), or undefined when the cohort must be polled
+   * (no notify mode, listener down, or a table without the trigger, e.g. a view).
+   */
+  private unchanged(cohort: Cohort): ((member: Member) => boolean) | undefined {
+    const { notify, cache } = this.options;
+    const watch = notify && cache ? notify.active(cohort.connection) : undefined;
+    if (!watch || !cache) return undefined;
+    const tables = tablesOf(cohort.sql);
+    if (tables.length === 0 || !tables.every((t) => watch.watched.has(t))) return undefined;
+    const serial = this.options.serial ?? 0;
+    // The sequence before the statement is sent: a change notified after it makes the rows stale.
+    const seq = notify!.seq;
+    cohort.cacheAs = { tables, seq, epoch: watch.epoch };
+    return (member) => {
+      const entry = cache.get(`${cohort.key}\u0000${member.key}`);
+      if (!entry || entry.epoch !== watch.epoch || tables.some((t) => (watch.changed.get(t) ?? -1) > entry.seq)) return false;
+      entry.usedAt = serial;
+      this.stats.cached++;
+      member.waiters.forEach((w) => w.resolve(entry.rows));
+      return true;
+    };
   }
 
   private async runChunk(cohort: Cohort, chunk: Member[]): Promise<void> {
@@ -143,6 +194,11 @@ export class LiveTick {
           ),
         });
         perMember = splitMemberRows(rows, chunk.length);
+      }
+      const { cache } = this.options;
+      if (cohort.cacheAs && cache) {
+        const { seq, epoch } = cohort.cacheAs;
+        chunk.forEach((member, i) => cache.set(`${cohort.key}\u0000${member.key}`, { rows: perMember[i], seq, epoch, usedAt: this.options.serial ?? 0 }));
       }
       chunk.forEach((member, i) => member.waiters.forEach((w) => w.resolve(perMember[i])));
     } catch (error) {

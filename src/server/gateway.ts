@@ -16,7 +16,8 @@ import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createContextFactory, runRead } from './request-context.js';
-import { createTypeOracle, LiveScheduler } from '../live/index.js';
+import { ChangeNotifications, createTypeOracle, LiveScheduler, notifyDdl } from '../live/index.js';
+import { listen } from '../connections/index.js';
 import { SchemaManager } from './schema-manager.js';
 import { createGatewayYoga } from './yoga.js';
 
@@ -83,7 +84,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
   });
   const configured = new Set(config.databases.map((d) => d.name));
+  const notifications = new ChangeNotifications({
+    listen: (connection, channel, onNotify, onLost) => listen(connection.config, channel, onNotify, onLost),
+    wanted: (connection) => connection.config.live?.notify === true,
+    onProblem: (database, error) => log.warn({ database, err: (error as Error)?.message ?? String(error) }, 'live notify listener down; polling meanwhile'),
+  });
   const admin = createAdminApi({
+    liveNotify: { ddl: notifyDdl, installed: (database) => notifications.rewatch(registry.require(database)) },
     registry,
     schemas,
     runs,
@@ -101,6 +108,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     run: runRead,
     types: createTypeOracle(),
     onStatement: (database) => metrics.statement(database),
+    notify: notifications,
   });
   const context = createContextFactory({
     live,

@@ -94,6 +94,7 @@ const EXPECT: Record<string, Case> = {
   'Mutation.reloadCatalog': { role: 'admin', app: true, op: () => `mutation { reloadCatalog(database: "app") { name } }` },
   'Mutation.executeDDL': { role: 'admin', app: true, op: () => `mutation { executeDDL(database: "app", sql: "CREATE TABLE walk_dry (id int)", dryRun: true) { dryRun } }` },
   'Mutation.createTable': { role: 'admin', app: true, op: () => `mutation { createTable(database: "app", dryRun: true, input: { name: "walk_dry", columns: [{ name: "id", type: "int4" }] }) { dryRun } }` },
+  'Mutation.installLiveNotify': { role: 'admin', app: true, op: () => `mutation { installLiveNotify(database: "app") { installed } }` },
   'Mutation.runMigrations': { role: 'admin', app: true, op: () => `mutation { runMigrations(databases: ["app"], dryRun: true) { id } }` },
   'Mutation.registerDatabase': { role: 'admin', app: true, op: () => `mutation { registerDatabase(input: { name: "app", url: "postgres://u:p@127.0.0.1:1/x" }) { name } }` },
   'Mutation.updateDatabase': { role: 'admin', app: true, op: () => `mutation { updateDatabase(input: { name: "app", url: "postgres://u:p@127.0.0.1:1/x" }) { name } }` },
