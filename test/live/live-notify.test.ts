@@ -35,7 +35,7 @@ function refreshes(n: number): Promise<LiveStats['last'][]> {
 }
 
 describe('notify mode (live.notify)', () => {
-  it('installLiveNotify without confirm shows the DDL it would run and installs nothing', async () => {
+  it('installLiveNotify without confirm: true shows the DDL it would run and installs nothing', async () => {
     const { body } = await gw.graphql(`mutation { installLiveNotify(database: "desk") { database statements tables installed } }`);
     expect(body.errors).toBeUndefined();
     const shown = body.data.installLiveNotify;
@@ -45,7 +45,7 @@ describe('notify mode (live.notify)', () => {
     expect(await triggers()).toBe('0');
   });
 
-  it('with the triggers installed, cohorts whose tables did not change cost no statement, and a change still arrives within the interval plus 500 ms', async () => {
+  it('in notify mode, a cohort whose tables did not change costs no statement, and a change still reaches the subscriber within the interval plus 500 ms', async () => {
     const { body } = await gw.graphql(`mutation { installLiveNotify(database: "desk", confirm: true) { installed } }`);
     expect(body.data.installLiveNotify.installed).toBe(true);
     expect(await triggers()).toBe('2');
