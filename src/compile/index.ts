@@ -13,4 +13,4 @@ export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
 export { encodeCursor, readCursor } from './cursor.js';
 export type { CursorReading } from './cursor.js';
-export { memoPlan } from './plan-memo.js';
+export { memoPlan, planMemoStats } from './plan-memo.js';

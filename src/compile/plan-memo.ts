@@ -2,8 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
 /** Compiled plans kept, by count and by an estimate of their bytes. */
-const MAX_ENTRIES = 20_000;
-const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_ENTRIES = 5_000;
+const MAX_BYTES = 32 * 1024 * 1024;
 /** Rough heap of one compiled statement and its plan (the key is counted on top). */
 const ENTRY_BYTES = 4096;
 /** Variables longer than this (as JSON) are compiled every time: a cache of them would hold little but memory. */
@@ -35,4 +35,9 @@ export function memoPlan<T>(owner: object, info: GraphQLResolveInfo, build: () =
   const value = build();
   plans.set(key, { value });
   return value;
+}
+
+/** Entries and estimated bytes of the compiled-plan cache (for metrics and the fuzz report). */
+export function planMemoStats(): { entries: number; bytes: number } {
+  return { entries: plans.size, bytes: plans.calculatedSize };
 }

@@ -149,13 +149,13 @@ export class Connection extends EventEmitter<{ status: [StatusChangeEvent] }> {
   }
 
   /**
-   * PERF: in session mode, statements run as named prepared statements, so each pooled
-   * connection parses and plans a query shape once. Transaction-mode poolers cannot keep
+   * PERF: in session mode, statements seen more than once run as named prepared statements,
+   * so each pooled connection parses and plans a repeated query shape once. Transaction-mode poolers cannot keep
    * prepared statements across transactions, so there the text is sent every time.
    */
   statement(sql: string, params?: readonly unknown[]): pg.QueryConfig {
-    if (this.config.mode !== 'session' || !params?.length) return { text: sql, values: params as unknown[] };
-    return { name: this.names.nameOf(sql), text: sql, values: params as unknown[] };
+    const name = this.config.mode === 'session' && params?.length ? this.names.nameOf(sql) : undefined;
+    return name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] };
   }
 
   /**

@@ -21,7 +21,7 @@ import { comparable, getRaw, postRaw, problemWith, type Exchange } from './fuzz-
 const DOCUMENTS = Number(process.env.FUZZ_DOCUMENTS ?? 10_000);
 const MALFORMED = Number(process.env.FUZZ_MALFORMED ?? 1_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
-const CONCURRENCY = 8;
+const CONCURRENCY = 10;
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
