@@ -110,6 +110,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     onStatement: (database) => metrics.statement(database),
     notify: notifications,
   });
+  live.onRefresh(metrics.live(() => live.stats().open));
   const context = createContextFactory({
     live,
     registry,

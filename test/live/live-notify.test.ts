@@ -71,6 +71,9 @@ describe('notify mode (live.notify)', () => {
     await db.sql(`INSERT INTO notes VALUES (1, 'hello')`);
     const after = await refreshes(3);
     expect(after.slice(1).map((r) => r.cached)).toEqual([1, 1]);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/^switchyard_live_queries 2$/m);
+    expect(Number(/^switchyard_live_cached_members_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(5);
     sub.stop();
     viewSub.stop();
   });
