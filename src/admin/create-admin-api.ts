@@ -1,9 +1,9 @@
 import type { AdminApi } from '../schema/index.js';
-import { createKeysAdmin } from './keys-admin.js';
+import { createKeysAdmin, type KeysAdminDeps } from './keys-admin.js';
 import { createOpsAdmin, type OpsAdminDeps } from './ops-admin.js';
 import { createRegistryAdmin, type RegistryAdminDeps } from './registry-admin.js';
 
-export type AdminDeps = OpsAdminDeps & Omit<RegistryAdminDeps, 'schemas' | 'registry' | 'audit'>;
+export type AdminDeps = OpsAdminDeps & Omit<RegistryAdminDeps, 'schemas' | 'registry' | 'audit' | 'announce'> & Pick<KeysAdminDeps, 'revocations'>;
 
 /**
  * The typed operations behind the admin fields: status, DDL and migrations (ops), registration and

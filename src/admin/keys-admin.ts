@@ -1,12 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { roleAtLeast } from '../auth/index.js';
-import type { AuditEntry, ControlStore } from '../control/index.js';
+import type { AuditEntry, ControlAnnouncement, ControlStore } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { AdminApi } from '../schema/index.js';
 
 export interface KeysAdminDeps {
   control: () => ControlStore | undefined;
   audit: (entry: AuditEntry) => Promise<void>;
+  /**
+   * Emits `revoked` with a key's id when any instance revokes it (the gateway feeds it from the
+   * control bus); one is created when absent.
+   */
+  revocations?: EventEmitter<{ revoked: [string] }>;
+  /** Tells the other instances what changed (the control bus); absent with a single instance. */
+  announce?: (change: ControlAnnouncement) => void;
 }
 
 type KeysAdmin = Pick<AdminApi, 'apiKeys' | 'createApiKey' | 'revokeApiKey' | 'onKeyRevoked' | 'apiKeyDatabases' | 'auditLog'>;
@@ -14,7 +21,8 @@ type KeysAdmin = Pick<AdminApi, 'apiKeys' | 'createApiKey' | 'revokeApiKey' | 'o
 /** API keys and the audit log, in the control database. Callers are authorized before (src/auth's table). */
 export function createKeysAdmin(deps: KeysAdminDeps): KeysAdmin {
   const { audit } = deps;
-  const revocations = new EventEmitter<{ revoked: [string] }>();
+  const revocations = deps.revocations ?? new EventEmitter<{ revoked: [string] }>();
+  revocations.setMaxListeners(0);
   return {
     createApiKey: async (input, actor) => {
       // SECURITY: a key never grants more than its creator holds: no higher role, no other databases.
@@ -30,7 +38,10 @@ export function createKeysAdmin(deps: KeysAdminDeps): KeysAdmin {
     revokeApiKey: async (id, actor) => {
       const revoked = await requireControl(deps).revokeApiKey(id);
       await audit({ actor: actor.name, action: 'REVOKE_API_KEY', summary: id, outcome: revoked ? 'OK' : 'FAILED' });
-      if (revoked) revocations.emit('revoked', id);
+      if (revoked) {
+        revocations.emit('revoked', id);
+        deps.announce?.({ kind: 'key_revoked', id });
+      }
       return revoked;
     },
     onKeyRevoked: (listener) => {

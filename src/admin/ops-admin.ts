@@ -2,9 +2,9 @@ import { GatewayError } from '../errors/index.js';
 import { on } from 'node:events';
 import { callerDatabases, type Identity } from '../auth/index.js';
 import type { ConnectionRegistry } from '../connections/index.js';
-import type { AuditEntry, MigrationRunRecord } from '../control/index.js';
+import type { AuditEntry, ControlAnnouncement, MigrationRunRecord } from '../control/index.js';
 import { buildCreateTable, executeDDL, migrationStatus, type ColumnSpec, type MigrationRunManager } from '../ops/index.js';
-import type { AdminApi, MigrationRunInfo, SchemaChangedInfo } from '../schema/index.js';
+import type { AdminApi, MigrationEventInfo, MigrationRunInfo, SchemaChangedInfo } from '../schema/index.js';
 import { ddlSummary } from './audit-text.js';
 import { databaseInfo } from './database-info.js';
 import type { SchemaHost } from './schema-host.js';
@@ -19,6 +19,8 @@ export interface OpsAdminDeps {
   audit: (entry: AuditEntry) => Promise<void>;
   /** Notify mode of live queries: the trigger DDL for some tables, and the hook after it is installed. */
   liveNotify?: { ddl(tables: readonly { schema: string; name: string }[]): string[]; installed(database: string): Promise<void> };
+  /** Tells the other instances what changed (the control bus); absent with a single instance. */
+  announce?: (change: ControlAnnouncement) => void;
 }
 
 type OpsAdmin = Pick<
@@ -38,7 +40,10 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
     try {
       const result = await executeDDL(connection, sql, options);
       await audit({ actor: actor.name, action: options.dryRun ? 'DDL_DRY_RUN' : 'DDL', database, summary: ddlSummary(sql), outcome: 'OK' });
-      if (!options.dryRun) await schemas.reload([database]);
+      if (!options.dryRun) {
+        await schemas.reload([database]);
+        deps.announce?.({ kind: 'catalog', databases: [database] });
+      }
       return { ...result, sql };
     } catch (error) {
       await audit({ actor: actor.name, action: 'DDL', database, summary: ddlSummary(sql, (error as Error).message), outcome: 'FAILED' });
@@ -64,15 +69,16 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
     reloadCatalog: async (name) => {
       registry.require(name);
       await schemas.reload([name]);
+      deps.announce?.({ kind: 'catalog', databases: [name] });
       return databaseInfo(deps, name);
     },
     migrationStatus: async (database) => ({ database, ...(await migrationStatus(registry.require(database))) }),
     migrationRuns: async (database, scope) => {
       const stored = deps.history?.(database, scope.limit, scope.databases);
-      const list: readonly MigrationRunInfo[] = stored ? await stored : runs.list(database, scope.limit);
+      const list = (stored ? await stored : runs.list(database, scope.limit)) as readonly MigrationRunInfo[];
       return list.filter((r) => within(r, scope.databases));
     },
-    migrationRun: (id) => runs.get(id),
+    migrationRun: async (id) => (await runs.find(id)) as MigrationRunInfo | undefined,
     executeDDL: (a, actor) => ddl(a.database, a.sql, { dryRun: a.dryRun, transactional: a.transactional, lockTimeoutMs: a.lockTimeoutMs }, actor),
     createTable: (a, actor) => {
       const columns = a.input.columns.map(({ defaultFunction, ...c }): ColumnSpec => {
@@ -86,17 +92,20 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
     runMigrations: async (a, actor) => {
       // NOTE: no list means the caller's databases, never more (the table has checked any list given).
       const names = a.databases ? [...a.databases] : callerDatabases(actor, registry.list().map((c) => c.name));
-      const run = runs.start({
+      const run = await runs.begin({
         connections: names.map((n) => registry.require(n)),
         direction: a.direction,
         count: a.count ?? undefined,
         dryRun: a.dryRun,
+        parallel: a.parallel ?? undefined,
+        onError: a.onError ?? undefined,
+        lockTimeoutMs: a.lockTimeoutMs ?? undefined,
         startedBy: actor.name,
       });
       await Promise.all(names.map((database) => audit({ actor: actor.name, action: 'MIGRATION_RUN', database, summary: `${a.direction} ${names.join(', ')} (run ${run.id})`, outcome: 'OK' })));
-      return run;
+      return run as MigrationRunInfo;
     },
-    subscribeRun: (runId) => runs.subscribe(runId),
+    subscribeRun: (runId) => runs.subscribe(runId) as AsyncIterableIterator<MigrationEventInfo>,
     subscribeSchemaChanged: (databases) => {
       const events = on(schemas, 'changed') as AsyncIterableIterator<[SchemaChangedInfo]>;
       if (!databases) return mapIterator(events, ([event]) => event);

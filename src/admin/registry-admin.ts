@@ -2,7 +2,7 @@ import { validateSchema } from 'graphql';
 import { ACCESS_TABLE, type Identity } from '../auth/index.js';
 import { databaseSchema, relationshipSchema, resolveDatabase, type DatabaseConfig, type DatabaseEntry, type RelationshipConfig } from '../config/index.js';
 import { Connection, type ConnectionRegistry } from '../connections/index.js';
-import type { AuditEntry, ControlStore } from '../control/index.js';
+import type { AuditEntry, ControlAnnouncement, ControlStore } from '../control/index.js';
 import { GatewayError } from '../errors/index.js';
 import { pascalCase } from '../naming/index.js';
 import type { AdminApi } from '../schema/index.js';
@@ -21,6 +21,10 @@ export interface RegistryAdminDeps {
   audit: (entry: AuditEntry) => Promise<void>;
   /** Absolute directory under which API-given migrationsDir must lie (config `migrationsRoot`). */
   migrationsRoot?: string;
+  /** Tells the other instances what changed (the control bus); absent with a single instance. */
+  announce?: (change: ControlAnnouncement) => void;
+  /** Stored registrations in service here (entry JSON by name): kept current so a sync does not redo them. */
+  known?: Map<string, string>;
 }
 
 type RegistryAdmin = Pick<
@@ -165,6 +169,8 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
         await restore(entry.name, previous);
         throw error;
       }
+      deps.known?.set(entry.name, JSON.stringify(entry));
+      deps.announce?.({ kind: 'registry' });
       await audit({ actor: actor.name, action, database: entry.name, summary: `${config.host}:${config.port}/${config.database}`, outcome: 'OK' });
       return databaseInfo({ registry, schemas }, entry.name);
     } catch (error) {
@@ -221,6 +227,8 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
       relationships.splice(0, relationships.length, ...relationships.filter((r) => !touches(r, name)));
       await registry.remove(name);
       schemas.forget(name);
+      deps.known?.delete(name);
+      deps.announce?.({ kind: 'registry' });
       const note = dropped.length ? ` (relationships dropped: ${dropped.map((r) => `${r.from.database}.${r.name}`).join(', ')})` : '';
       await audit({ actor: actor.name, action: 'UNREGISTER_DATABASE', database: name, summary: `${name}${note}`, outcome: 'OK' });
       return true;
@@ -239,6 +247,7 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
         await rebuildWith(before, [relationship.from.database]);
         throw error;
       }
+      deps.announce?.({ kind: 'registry' });
       await audit({ actor: actor.name, action: 'DEFINE_RELATIONSHIP', database: relationship.from.database, summary: `${relationship.name} → ${relationship.to.database}`, outcome: 'OK' });
       return relationship;
     },
@@ -247,6 +256,7 @@ export function createRegistryAdmin(deps: RegistryAdminDeps): RegistryAdmin {
       if (!found) throw new GatewayError('NOT_FOUND', `no relationship "${name}" on ${database}`, { database });
       await rebuildWith(relationships.filter((r) => r !== found), [database]);
       await deps.control()?.deleteRelationship(database, name);
+      deps.announce?.({ kind: 'registry' });
       await audit({ actor: actor.name, action: 'DROP_RELATIONSHIP', database, summary: name, outcome: 'OK' });
       return true;
     },

@@ -15,7 +15,7 @@ export interface AccessLookup {
   /** The relationships in force. */
   relationships(): readonly { name: string; from: { database: string }; to: { database: string } }[];
   /** A migration run's databases, or undefined when there is no such run. */
-  migrationRun(id: string): { databases: readonly string[] } | undefined;
+  migrationRun(id: string): Promise<{ databases: readonly string[] } | undefined>;
 }
 
 /** Arguments of a field, as GraphQL coerced them. */
@@ -117,7 +117,7 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
   'Query.auditLog': { role: 'admin', databases: (a) => one(a.database), visible: (e, id) => allGranted(databasesOf(e), id) },
 
   // ── subscriptions (checked when the subscription starts; it ends with its credentials) ──
-  'Subscription.migrationProgress': { role: 'reader', databases: (a, lookup) => lookup.migrationRun(String(a.runId))?.databases ?? [] },
+  'Subscription.migrationProgress': { role: 'reader', databases: async (a, lookup) => (await lookup.migrationRun(String(a.runId)))?.databases ?? [] },
   'Subscription.schemaChanged': { role: 'reader' },
 };
 

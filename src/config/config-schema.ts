@@ -210,7 +210,27 @@ export const configSchema = z
      */
     migrationsRoot: z.string().min(1).optional(),
     /** The gateway's own database (registrations, runs, audit). Default: none with a config file, embedded in the demo. */
-    control: z.object({ url: z.string() }).strict().optional(),
+    control: z
+      .object({
+        url: z.string(),
+        /**
+         * Lease of the instance executing a migration run (ms, default 15000), renewed every third of it.
+         * A run whose lease has expired is closed ABANDONED by another instance.
+         */
+        leaseMs: z.number().int().min(300).default(15_000),
+      })
+      .strict()
+      .optional(),
+    /** Progress of SQL migrations, sampled on a side connection while each statement runs. */
+    migrationProgress: z
+      .object({
+        /** How often pg_stat_activity, pg_locks and pg_stat_progress_create_index are read (ms, at most 500); a LOCK_WAIT per read while waiting. */
+        sampleMs: z.number().int().min(50).max(500).default(500),
+        /** A HEARTBEAT event every this many ms while one statement runs. */
+        heartbeatMs: z.number().int().min(200).default(5_000),
+      })
+      .strict()
+      .default({ sampleMs: 500, heartbeatMs: 5_000 }),
     limits: z
       .object({
         /** Rows returned by a list field without `limit`. */

@@ -30,7 +30,7 @@ export interface AuditRecord {
 export const AUDIT_SUMMARY_MAX = 500;
 
 export type StoredRunDirection = 'up' | 'down';
-export type StoredRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type StoredRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED';
 
 /**
  * A migration run as stored. Shaped so the ops layer's run object can be passed as is
@@ -65,6 +65,11 @@ export interface MigrationRunRecord {
   finishedAt: Date | null;
   count: number | null;
   dryRun: boolean;
+  /** Databases migrated at a time, and what a failure did (STOP or CONTINUE). */
+  parallel: number;
+  onError: 'STOP' | 'CONTINUE';
+  /** Per database once finished (empty while running, and for ABANDONED runs). */
+  outcomes: unknown[];
 }
 
 /** Clamps a requested page size to 1..max, `fallback` when absent. */

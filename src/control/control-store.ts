@@ -153,8 +153,9 @@ export class ControlStore {
    */
   async listMigrationRuns(database?: string, limit?: number, within?: readonly string[]): Promise<MigrationRunRecord[]> {
     const { rows } = await this.connection.query(
-      `SELECT id, databases, direction, status, error, events, started_by, started_at, finished_at, count, dry_run
-       FROM switchyard.migration_runs
+      `SELECT id, databases, direction, status, error, started_by, started_at, finished_at, count, dry_run, parallel, on_error, outcomes,
+         coalesce((SELECT jsonb_agg(e.event ORDER BY e.seq) FROM switchyard.migration_run_events e WHERE e.run_id = r.id), r.events) AS events
+       FROM switchyard.migration_runs r
        WHERE ($1::text IS NULL OR $1 = ANY (databases)) AND ($3::text[] IS NULL OR databases <@ $3::text[])
        ORDER BY started_at DESC, id
        LIMIT $2`,
@@ -172,6 +173,9 @@ export class ControlStore {
       finishedAt: r.finished_at,
       count: r.count,
       dryRun: r.dry_run,
+      parallel: r.parallel,
+      onError: r.on_error,
+      outcomes: r.outcomes,
     }));
   }
 

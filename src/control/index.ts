@@ -15,3 +15,7 @@ export { seal, open, loadSecretKey, SECRET_KEY_ENV } from './secret-box.js';
 export { createJwtVerifier } from './jwt-verifier.js';
 export type { JwtClaims, JwtVerifier, JwtVerifierOptions } from './jwt-verifier.js';
 export { CatalogCache } from './catalog-cache.js';
+export { ControlBus, CONTROL_CHANNEL } from './control-bus.js';
+export type { ControlAnnouncement, ControlMessage, ControlBusOptions } from './control-bus.js';
+export { RunStore } from './run-store.js';
+export type { StoredRun, StoredRunEvent } from './run-store.js';

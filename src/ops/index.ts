@@ -8,12 +8,18 @@ export type {
   MigrationRunFrameEvent,
   MigrationRunEvent,
   MigrationEventStamp,
+  MigrationOnError,
+  DatabaseOutcome,
+  StatementRef,
 } from './migration-events.js';
 export { migrate, migrationStatus, assertMigratable, MIGRATION_LOCK_KEY } from './migrator.js';
 export type { MigrateOptions, MigrateResult, MigrationStatus } from './migrator.js';
 export type { AppliedMigration } from './migration-plan.js';
 export { MigrationRunManager } from './migration-runs.js';
 export type { MigrationRun, StartMigrationRunInput, MigrationRunManagerOptions } from './migration-runs.js';
+export type { RunJournal, ExpiredRun } from './run-journal.js';
+export { followStored } from './run-follower.js';
+export type { MonitorOptions } from './statement-monitor.js';
 export { executeDDL } from './ddl.js';
 export type { ExecuteDDLOptions, DDLResult } from './ddl.js';
 export { buildCreateTable, normalizeColumnType, DEFAULT_FUNCTIONS } from './create-table.js';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type pg from 'pg';
 import { isUnavailableError, unavailableError, type Connection } from '../connections/index.js';
@@ -13,6 +14,8 @@ import {
   type AppliedMigration,
   type MigrationFile,
 } from './migration-plan.js';
+import { applySqlMigration, locateInFile, SqlMigrationError } from './sql-migration.js';
+import { StatementMonitor, type MonitorOptions } from './statement-monitor.js';
 
 /**
  * First key of the advisory lock a migration holds (`pg_try_advisory_lock(key, hashtext(db))`).
@@ -39,6 +42,10 @@ export interface MigrateOptions {
   dryRun?: boolean;
   /** Called synchronously for every step event, in order. */
   onEvent?: (event: MigrationStepEvent) => void;
+  /** lock_timeout of the migration's session in ms (default: the database's own setting). */
+  lockTimeoutMs?: number;
+  /** Sampling of LOCK_WAIT, INDEX_PROGRESS and HEARTBEAT during SQL statements. */
+  monitor?: MonitorOptions;
 }
 
 /** What {@link migrate} did. */
@@ -96,9 +103,16 @@ export async function migrate(connection: Connection, options: MigrateOptions): 
   const count = options.count ?? (direction === 'up' ? Infinity : 1);
   const database = connection.name;
   const client = await openDedicatedClient(connection, 'switchyard-migrate', connection.config.migrationStatementTimeoutMs);
+  let monitor: StatementMonitor | undefined;
   try {
     await lock(client, connection);
     try {
+      const { rows } = await client.query('SELECT pg_backend_pid() AS pid').catch((error) => Promise.reject(failure(connection, error)));
+      monitor = new StatementMonitor(connection, rows[0].pid, onEvent, options.monitor);
+      // NOTE: a backend notices a vanished client (kill -9 of the gateway) only when it writes, so a long
+      // statement would keep the advisory lock; this makes Postgres (14+) check the socket every second.
+      await client.query("SET client_connection_check_interval = '1s'").catch(() => {});
+      if (options.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.max(0, Math.trunc(options.lockTimeoutMs))}`);
       const [files, applied] = await Promise.all([
         listMigrationFiles(connection.config.migrationsDir),
         readAppliedMigrations(client),
@@ -108,7 +122,7 @@ export async function migrate(connection: Connection, options: MigrateOptions): 
       for (const [i, file] of plan.entries()) {
         const step = { database, name: file.name, index: i + 1, total: plan.length };
         if (dryRun) onEvent({ type: 'MIGRATION_PLANNED', ...step });
-        else await applyOne(client, connection, file, direction, step, onEvent);
+        else await applyOne(client, connection, file, direction, step, onEvent, monitor);
         result.migrations.push(file.name);
       }
       return result;
@@ -116,6 +130,7 @@ export async function migrate(connection: Connection, options: MigrateOptions): 
       await client.query('SELECT pg_advisory_unlock($1, hashtext(current_database()))', [MIGRATION_LOCK_KEY]).catch(() => {});
     }
   } finally {
+    await monitor?.close();
     await client.end().catch(() => {});
   }
 }
@@ -138,11 +153,18 @@ async function applyOne(
   direction: MigrationDirection,
   step: { database: string; name: string; index: number; total: number },
   onEvent: (event: MigrationStepEvent) => void,
+  monitor: StatementMonitor,
 ): Promise<void> {
   const { database, name } = step;
   onEvent({ type: 'MIGRATION_STARTED', ...step });
   const started = performance.now();
   try {
+    if (path.extname(file.path) === '.sql') {
+      // SQL migrations run statement by statement, so each one can be reported and watched.
+      await applySqlMigration(client, database, file, direction, onEvent, monitor);
+      onEvent({ type: 'MIGRATION_APPLIED', database, name, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+      return;
+    }
     // NOTE: the lock is ours (noLock); singleTransaction with count 1 gives each migration its
     // own BEGIN/COMMIT and makes the runner ROLLBACK on failure.
     const ran = await runner({
@@ -159,8 +181,16 @@ async function applyOne(
     if (ran[0]?.name !== name) throw new Error(`node-pg-migrate ran ${ran[0]?.name ?? 'nothing'} where ${name} was planned`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    const info = pgErrorInfo(connection, error);
-    const at = info.position ? await locateInMigration(file, direction, info.position) : undefined;
+    const sqlError = error instanceof SqlMigrationError ? error : undefined;
+    const info = pgErrorInfo(connection, sqlError ? sqlError.cause : error);
+    const at =
+      sqlError?.section && sqlError.statement
+        ? info.position
+          ? locateInFile(sqlError.section, sqlError.statement, info.position)
+          : locateInFile(sqlError.section, sqlError.statement, 1)
+        : info.position
+          ? await locateInMigration(file, direction, info.position)
+          : undefined;
     onEvent({ type: 'MIGRATION_FAILED', database, name, error: info.message });
     throw new GatewayError(
       'MIGRATION_FAILED',
@@ -169,7 +199,7 @@ async function applyOne(
         database,
         hint: 'the migration was rolled back and the ones after it did not run; fix it and run the migrations again',
         details: { migration: name, sqlState: info.sqlState, position: info.position, line: at?.line, column: at?.column },
-        cause: error,
+        cause: sqlError ? sqlError.cause : error,
       },
     );
   }

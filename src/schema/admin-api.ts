@@ -19,7 +19,16 @@ export interface DatabaseInfo {
 }
 
 export type MigrationDirection = 'up' | 'down';
-export type MigrationRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type MigrationRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED';
+export type MigrationOnError = 'STOP' | 'CONTINUE';
+
+/** How one database of a finished run ended. */
+export interface DatabaseOutcomeInfo {
+  database: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  error: string | null;
+  applied: number;
+}
 
 /** One migration event (docs/PROTOCOL.md); fields absent from an event type are undefined. */
 export interface MigrationEventInfo {
@@ -35,6 +44,22 @@ export interface MigrationEventInfo {
   durationMs?: number;
   error?: string | null;
   status?: MigrationRunStatus;
+  parallel?: number;
+  onError?: MigrationOnError;
+  statement?: number;
+  statements?: number;
+  firstLine?: string;
+  waitedMs?: number;
+  blockingPid?: number;
+  blockingQuery?: string | null;
+  phase?: string;
+  blocksDone?: number;
+  blocksTotal?: number;
+  tuplesDone?: number;
+  tuplesTotal?: number;
+  elapsedMs?: number;
+  outcomes?: readonly DatabaseOutcomeInfo[];
+  lastEvent?: MigrationEventInfo | null;
 }
 
 export interface MigrationRunInfo {
@@ -48,6 +73,9 @@ export interface MigrationRunInfo {
   startedAt: Date | string;
   finishedAt: Date | string | null;
   events: readonly unknown[];
+  parallel?: number;
+  onError?: MigrationOnError;
+  outcomes?: readonly unknown[];
 }
 
 export interface MigrationStatusInfo {
@@ -137,6 +165,11 @@ export interface RunMigrationsArgs {
   direction: MigrationDirection;
   count?: number | null;
   dryRun: boolean;
+  /** Databases migrated at a time (default 1). */
+  parallel?: number | null;
+  onError?: MigrationOnError | null;
+  /** lock_timeout of each migration session (ms). */
+  lockTimeoutMs?: number | null;
 }
 
 /** A registration as the GraphQL input gives it (validated by the registry). */
@@ -165,7 +198,8 @@ export interface AdminApi extends AccessLookup {
   reloadCatalog(database: string): Promise<DatabaseInfo>;
   migrationStatus(database: string): Promise<MigrationStatusInfo>;
   migrationRuns(database: string | undefined, scope: ListScope): Promise<readonly MigrationRunInfo[]>;
-  migrationRun(id: string): MigrationRunInfo | undefined;
+  /** A run of any instance (the control database holds them all). */
+  migrationRun(id: string): Promise<MigrationRunInfo | undefined>;
   executeDDL(args: ExecuteDDLArgs, actor: Identity): Promise<DDLResultInfo>;
   createTable(args: CreateTableArgs, actor: Identity): Promise<DDLResultInfo>;
   /** Notify mode for live queries: the trigger DDL of `database`, run only when `confirm` is true. */

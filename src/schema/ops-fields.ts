@@ -1,6 +1,6 @@
 import type { MutationFieldsShape, QueryFieldsShape, SubscriptionFieldsShape } from '@pothos/core';
 import { GatewayError } from '../errors/index.js';
-import type { CreateTableArgs, DDLResultInfo, LiveNotifyInfo, MigrationEventInfo, MigrationRunInfo, MigrationStatusInfo, SchemaChangedInfo } from './admin-api.js';
+import type { CreateTableArgs, DatabaseOutcomeInfo, DDLResultInfo, LiveNotifyInfo, MigrationEventInfo, MigrationRunInfo, MigrationStatusInfo, SchemaChangedInfo } from './admin-api.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
 
@@ -11,9 +11,35 @@ const scope = (ctx: GatewayContext) => ({ databases: ctx.identity.databases });
 /** DDL, createTable, migrations and their progress: fields over `ctx.admin` (access: src/auth's table). */
 export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Types>; mutation: MutationFieldsShape<Types>; subscription: SubscriptionFieldsShape<Types> } {
   const direction = builder.enumType('MigrationDirection', { values: { UP: { value: 'up' }, DOWN: { value: 'down' } } as const });
-  const runStatus = builder.enumType('MigrationRunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const });
+  const runStatus = builder.enumType('MigrationRunStatus', { values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABANDONED'] as const });
+  const onError = builder.enumType('MigrationOnError', {
+    description: 'What a run over several databases does when one fails: STOP starts no further database, CONTINUE carries on.',
+    values: ['STOP', 'CONTINUE'] as const,
+  });
   const eventType = builder.enumType('MigrationEventType', {
-    values: ['RUN_STARTED', 'MIGRATION_PLANNED', 'MIGRATION_STARTED', 'MIGRATION_APPLIED', 'MIGRATION_FAILED', 'RUN_FINISHED'] as const,
+    values: [
+      'RUN_STARTED',
+      'MIGRATION_PLANNED',
+      'MIGRATION_STARTED',
+      'STATEMENT_STARTED',
+      'LOCK_WAIT',
+      'INDEX_PROGRESS',
+      'HEARTBEAT',
+      'STATEMENT_FINISHED',
+      'MIGRATION_APPLIED',
+      'MIGRATION_FAILED',
+      'RUN_FINISHED',
+    ] as const,
+  });
+  const outcomeStatus = builder.enumType('MigrationDatabaseStatus', { values: ['SUCCEEDED', 'FAILED', 'SKIPPED'] as const });
+  const outcome = builder.objectRef<DatabaseOutcomeInfo>('MigrationDatabaseOutcome').implement({
+    description: 'How one database of a finished run ended (SKIPPED: never started).',
+    fields: (t) => ({
+      database: t.exposeString('database'),
+      status: t.field({ type: outcomeStatus, resolve: (o) => o.status }),
+      error: t.exposeString('error', { nullable: true }),
+      applied: t.exposeInt('applied', { description: 'Migrations applied (planned, in a dry run).' }),
+    }),
   });
   const ddlResult = builder.objectRef<DDLResultInfo>('DDLResult').implement({
     fields: (t) => ({
@@ -34,7 +60,9 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       installed: t.exposeBoolean('installed', { description: 'False: nothing ran (confirm was not given).' }),
     }),
   });
-  const event = builder.objectRef<MigrationEventInfo>('MigrationEvent').implement({
+  const event = builder.objectRef<MigrationEventInfo>('MigrationEvent');
+  const num = (value: number | undefined) => value ?? null;
+  event.implement({
     description: 'One step of a migration run, in the order of docs/PROTOCOL.md.',
     fields: (t) => ({
       type: t.field({ type: eventType, resolve: (e) => e.type as (typeof eventType)['$inferType'] }),
@@ -49,6 +77,22 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       durationMs: t.float({ nullable: true, resolve: (e) => e.durationMs ?? null }),
       error: t.string({ nullable: true, resolve: (e) => e.error ?? null }),
       status: t.field({ type: runStatus, nullable: true, resolve: (e) => e.status ?? null }),
+      parallel: t.int({ nullable: true, resolve: (e) => num(e.parallel) }),
+      onError: t.field({ type: onError, nullable: true, resolve: (e) => e.onError ?? null }),
+      statement: t.int({ nullable: true, description: '1-based number of the statement within its migration.', resolve: (e) => num(e.statement) }),
+      statements: t.int({ nullable: true, description: 'Statements in the migration.', resolve: (e) => num(e.statements) }),
+      firstLine: t.string({ nullable: true, description: "The statement's first line.", resolve: (e) => e.firstLine ?? null }),
+      waitedMs: t.float({ nullable: true, description: 'LOCK_WAIT: how long the statement has waited for its lock.', resolve: (e) => num(e.waitedMs) }),
+      blockingPid: t.int({ nullable: true, description: 'LOCK_WAIT: the backend holding the lock (0: unknown).', resolve: (e) => num(e.blockingPid) }),
+      blockingQuery: t.string({ nullable: true, description: "LOCK_WAIT: first line of the blocking backend's query.", resolve: (e) => e.blockingQuery ?? null }),
+      phase: t.string({ nullable: true, description: 'INDEX_PROGRESS: phase from pg_stat_progress_create_index.', resolve: (e) => e.phase ?? null }),
+      blocksDone: t.float({ nullable: true, resolve: (e) => num(e.blocksDone) }),
+      blocksTotal: t.float({ nullable: true, resolve: (e) => num(e.blocksTotal) }),
+      tuplesDone: t.float({ nullable: true, resolve: (e) => num(e.tuplesDone) }),
+      tuplesTotal: t.float({ nullable: true, resolve: (e) => num(e.tuplesTotal) }),
+      elapsedMs: t.float({ nullable: true, description: 'HEARTBEAT: how long the statement has run.', resolve: (e) => num(e.elapsedMs) }),
+      outcomes: t.field({ type: [outcome], nullable: true, description: 'RUN_FINISHED: one per database, in run order.', resolve: (e) => (e.outcomes ? [...e.outcomes] : null) }),
+      lastEvent: t.field({ type: event, nullable: true, description: 'RUN_FINISHED of an ABANDONED run: the last event its instance stored.', resolve: (e) => e.lastEvent ?? null }),
     }),
   });
   const run = builder.objectRef<MigrationRunInfo>('MigrationRun').implement({
@@ -63,6 +107,9 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       startedAt: t.field({ type: 'DateTime', resolve: (r) => iso(r.startedAt) }),
       finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => (r.finishedAt ? iso(r.finishedAt) : null) }),
       events: t.field({ type: [event], resolve: (r) => r.events as MigrationEventInfo[] }),
+      parallel: t.int({ resolve: (r) => r.parallel ?? 1 }),
+      onError: t.field({ type: onError, resolve: (r) => r.onError ?? 'STOP' }),
+      outcomes: t.field({ type: [outcome], description: 'Per database once the run has finished; empty while it runs.', resolve: (r) => (r.outcomes ?? []) as DatabaseOutcomeInfo[] }),
     }),
   });
   const applied = builder.objectRef<MigrationStatusInfo['applied'][number]>('AppliedMigration').implement({
@@ -124,7 +171,7 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
         nullable: true,
         description: 'One run; null when there is none or it touches a database outside the caller\'s grant.',
         args: { id: t.arg.id({ required: true }) },
-        resolve: (_p, a, ctx) => ctx.admin.migrationRun(String(a.id)) ?? null,
+        resolve: async (_p, a, ctx) => (await ctx.admin.migrationRun(String(a.id))) ?? null,
       }),
     }),
     mutation: (t) => ({
@@ -162,17 +209,24 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
           direction: t.arg({ type: direction, defaultValue: 'up' }),
           count: t.arg.int(),
           dryRun: t.arg.boolean({ defaultValue: false }),
+          parallel: t.arg.int({ defaultValue: 1, description: 'Databases migrated at a time.' }),
+          onError: t.arg({ type: onError, defaultValue: 'STOP' }),
+          lockTimeoutMs: t.arg.int({ description: "lock_timeout of each migration's session (default: the database's)." }),
         },
-        resolve: (_p, a, ctx) => ctx.admin.runMigrations({ databases: a.databases, direction: a.direction ?? 'up', count: a.count, dryRun: !!a.dryRun }, ctx.identity),
+        resolve: (_p, a, ctx) =>
+          ctx.admin.runMigrations(
+            { databases: a.databases, direction: a.direction ?? 'up', count: a.count, dryRun: !!a.dryRun, parallel: a.parallel, onError: a.onError, lockTimeoutMs: a.lockTimeoutMs },
+            ctx.identity,
+          ),
       }),
     }),
     subscription: (t) => ({
       migrationProgress: t.field({
         type: event,
-        description: 'Events of one run: those so far first, then live ones, completing after RUN_FINISHED.',
         args: { runId: t.arg.id({ required: true }) },
-        subscribe: (_p, a, ctx) => {
-          if (!ctx.admin.migrationRun(String(a.runId))) throw new GatewayError('NOT_FOUND', `no migration run ${String(a.runId)}`, { hint: 'runMigrations returns the id' });
+        description: 'Events of one run, started on any instance: those so far first, then live ones, completing after RUN_FINISHED.',
+        subscribe: async (_p, a, ctx) => {
+          if (!(await ctx.admin.migrationRun(String(a.runId)))) throw new GatewayError('NOT_FOUND', `no migration run ${String(a.runId)}`, { hint: 'runMigrations returns the id' });
           return ctx.admin.subscribeRun(String(a.runId));
         },
         resolve: (e) => e,

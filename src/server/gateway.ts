@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ConfigError, resolveDatabase, type DatabaseConfig, type GatewayConfig, type RelationshipConfig } from '../config/index.js';
-import { ConnectionRegistry } from '../connections/index.js';
-import { ControlStore, type AuditEntry } from '../control/index.js';
-import { createAdminApi } from '../admin/index.js';
-import { EventBus, MigrationRunManager, type MigrationRunEvent } from '../ops/index.js';
+import { ConnectionRegistry, type Connection } from '../connections/index.js';
+import { ControlBus, ControlStore, RunStore, type AuditEntry, type ControlAnnouncement, type ControlMessage } from '../control/index.js';
+import { createAdminApi, createControlSync } from '../admin/index.js';
+import { EventBus, MigrationRunManager, type MigrationRun, type MigrationRunEvent } from '../ops/index.js';
 import { relationshipExtension, type GatewayContext, type Identity } from '../schema/index.js';
 import { createAuthenticator, createRlsSessions } from './auth.js';
 import { createOriginPolicy } from './browser-safety.js';
@@ -44,6 +47,8 @@ export interface Gateway {
   readonly live: LiveScheduler;
   /** http://host:port once started. */
   url: string;
+  /** This process's id among the instances sharing the control database (owner of the runs it executes). */
+  readonly instanceId: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   /**
@@ -72,15 +77,24 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     if (!control) return log.info({ audit: entry }, 'audit');
     await control.audit(entry).catch((error: Error) => log.warn({ err: error.message }, 'audit write failed'));
   };
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  let bus: ControlBus | undefined;
+  let reaper: NodeJS.Timeout | undefined;
+  const announce = (change: ControlAnnouncement) => void bus?.publish(change);
+  const revocations = new EventEmitter<{ revoked: [string] }>();
   const runs = new MigrationRunManager(new EventBus<MigrationRunEvent>(), {
     log,
-    persist: async (run) => control?.saveMigrationRun(run),
+    leaseMs: config.control?.leaseMs,
+    monitor: config.migrationProgress,
     onFinished: (run, changed) => {
       // One entry per database, so an admin limited to some databases sees the runs that touched them.
       const summary = `run ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}`;
       const outcome = run.status === 'SUCCEEDED' ? 'OK' : 'FAILED';
       for (const database of run.databases) void audit({ actor: run.startedBy ?? 'unknown', action: 'MIGRATION_RUN', database, summary, outcome });
-      if (changed.size) void schemas.reload([...changed]).catch(() => {});
+      if (changed.size) {
+        void schemas.reload([...changed]).catch(() => {});
+        announce({ kind: 'catalog', databases: [...changed] });
+      }
     },
   });
   const configured = new Set(config.databases.map((d) => d.name));
@@ -89,8 +103,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     wanted: (connection) => connection.config.live?.notify === true,
     onProblem: (database, error) => log.warn({ database, err: (error as Error)?.message ?? String(error) }, 'live notify listener down; polling meanwhile'),
   });
+  const sync = createControlSync({ registry, schemas, relationships, configuredRelationships: config.relationships, configured, control: () => control, log });
   const admin = createAdminApi({
     liveNotify: { ddl: notifyDdl, installed: (database) => notifications.rewatch(registry.require(database)) },
+    announce,
+    revocations,
+    known: sync.known,
     registry,
     schemas,
     runs,
@@ -137,7 +155,45 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     for (const r of await control.listRelationships()) {
       if (!relationships.some((x) => x.from.database === r.from.database && x.name === r.name)) relationships.push(r);
     }
+    for (const e of entries) sync.known.set(e.name, JSON.stringify(e));
+    await startBus(opened.connection);
     return entries.map((e, i) => resolveDatabase(e, i, process.cwd()));
+  }
+
+  /** Listens to the other instances and makes migration runs jobs shared with them. */
+  async function startBus(connection: Connection): Promise<void> {
+    bus = new ControlBus(connection, instanceId, { log });
+    bus.on('message', (message: ControlMessage) => {
+      if (message.kind === 'run_event') {
+        if (message.event) runs.relay(message.event as MigrationRunEvent);
+        else void runs.resync();
+        return;
+      }
+      if (message.origin === instanceId) return;
+      if (message.kind === 'registry') void sync.registry();
+      else if (message.kind === 'catalog') void sync.catalogs(message.databases);
+      else if (message.kind === 'key_revoked') revocations.emit('revoked', message.id);
+    });
+    bus.on('resync', () => void resync());
+    await bus.start();
+    runs.useJournal(new RunStore<MigrationRun, MigrationRunEvent>(connection, bus));
+    const leaseMs = config.control?.leaseMs ?? 15_000;
+    reaper = setInterval(() => {
+      void runs
+        .reapAbandoned()
+        .then((ids) => ids.length && log.warn({ runs: ids }, 'migration runs abandoned by a stopped instance'))
+        .catch((error: Error) => log.warn({ err: error.message }, 'could not check for abandoned runs'));
+    }, Math.max(250, leaseMs / 2));
+    reaper.unref();
+  }
+
+  /** Announcements sent while the bus was disconnected are lost: re-read everything they could have said. */
+  async function resync(): Promise<void> {
+    await sync.registry();
+    await schemas.reload().catch(() => {});
+    await runs.resync();
+    const keys = await control?.listApiKeys().catch(() => []);
+    for (const key of keys ?? []) if (key.revokedAt) revocations.emit('revoked', key.id);
   }
 
   const gateway: Gateway = {
@@ -149,6 +205,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     log,
     live,
     url: '',
+    instanceId,
     async start() {
       const registered = await loadControl();
       await Promise.all([...config.databases, ...registered].map((d) => registry.add(d)));
@@ -171,6 +228,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       live.close();
       await http.close();
       await runs.drain();
+      clearInterval(reaper);
+      await bus?.close();
       await registry.close();
       await closeControl?.();
     },

@@ -55,7 +55,8 @@ describe('migrate', () => {
   it('going up applies every pending migration and reports STARTED then APPLIED for each', async () => {
     const { db, conn } = await setup(GOOD);
     const events: MigrationStepEvent[] = [];
-    const result = await migrate(conn, { direction: 'up', onEvent: (e) => events.push(e) });
+    // Migration-level events only; statement events are covered by statement-progress.test.ts.
+    const result = await migrate(conn, { direction: 'up', onEvent: (e) => e.type.startsWith('MIGRATION_') && events.push(e) });
     expect(result.migrations).toEqual(['1700000000001_create_a', '1700000000002_create_b', '1700000000003_create_c']);
     expect(await publicTables(db)).toEqual(['a', 'b', 'c', 'pgmigrations']);
     expect(events.map((e) => `${e.type} ${e.name}`)).toEqual([
@@ -78,7 +79,7 @@ describe('migrate', () => {
     });
     const events: MigrationStepEvent[] = [];
     const silenced = (['log', 'info', 'warn', 'error'] as const).map((m) => vi.spyOn(console, m));
-    const error = await rejection(migrate(conn, { direction: 'up', onEvent: (e) => events.push(e) }));
+    const error = await rejection(migrate(conn, { direction: 'up', onEvent: (e) => e.type.startsWith('MIGRATION_') && events.push(e) }));
 
     expect(error.code).toBe('MIGRATION_FAILED');
     expect(error.message).toMatch(/1700000000002_broken .*line 3, column 13: relation "missing_table" does not exist/);
