@@ -94,6 +94,8 @@ export class LiveScheduler {
   private last: LiveStats['last'] = { cohorts: 0, statements: 0, members: 0, cached: 0, subscriptions: 0, durationMs: 0 };
   /** Notify mode: members' rows by cohort and parameters, while their tables do not change. */
   private readonly cache = new Map<string, CachedRows>();
+  /** Members that failed their cohort's statement run alone (see LiveTickOptions.isolated). */
+  private readonly isolated = new Map<string, number>();
   private serial = 0;
   private readonly listeners = new Set<(stats: LiveStats['last']) => void>();
 
@@ -106,7 +108,7 @@ export class LiveScheduler {
   private batchSize = (database: string): number => this.options.override(database)?.batchSize ?? this.options.live.batchSize;
 
   private newTick(): LiveTick {
-    return new LiveTick({ ...this.options, batchSize: this.batchSize, cache: this.options.notify ? this.cache : undefined, serial: this.serial });
+    return new LiveTick({ ...this.options, batchSize: this.batchSize, cache: this.options.notify ? this.cache : undefined, isolated: this.isolated, serial: this.serial });
   }
 
   /**
@@ -166,6 +168,7 @@ export class LiveScheduler {
     this.serial++;
     // Entries no refresh used lately belong to live queries that ended.
     for (const [key, entry] of this.cache) if (entry.usedAt < this.serial - 3) this.cache.delete(key);
+    for (const [key, seen] of this.isolated) if (seen < this.serial - 3) this.isolated.delete(key);
     const tick = this.newTick();
     group.running = tick;
     const started = performance.now();

@@ -61,6 +61,20 @@ export interface LiveTickOptions {
   cache?: Map<string, CachedRows>;
   /** This refresh's number (for the cache's pruning). */
   serial?: number;
+  /**
+   * Members whose values made a cohort statement fail (by cohort and parameters, with the refresh
+   * that last saw them): they run alone from then on, so they cannot fail the others.
+   */
+  isolated?: Map<string, number>;
+}
+
+/**
+ * SECURITY: an error caused by a statement's data (a value that does not cast, a division by zero)
+ * rather than by the database being unreachable. One member's values must not fail its cohort.
+ */
+function isStatementError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
 }
 
 /**
@@ -143,8 +157,14 @@ export class LiveTick {
       members = members.filter((m) => !fresh(m));
       if (members.length === 0) return;
     }
+    const { isolated } = this.options;
+    const alone = isolated ? members.filter((m) => isolated.has(`${cohort.key}\u0000${m.key}`)) : [];
+    if (alone.length) {
+      members = members.filter((m) => !alone.includes(m));
+      alone.forEach((m) => isolated!.set(`${cohort.key}\u0000${m.key}`, this.options.serial ?? 0));
+    }
     const size = this.options.batchSize(connection.name);
-    const chunks: Member[][] = [];
+    const chunks: Member[][] = alone.map((m) => [m]);
     for (let i = 0; i < members.length; i += size) chunks.push(members.slice(i, i + size));
     await Promise.all(chunks.map((chunk) => this.runChunk(cohort, chunk)));
   }
@@ -174,7 +194,7 @@ export class LiveTick {
     };
   }
 
-  private async runChunk(cohort: Cohort, chunk: Member[]): Promise<void> {
+  private async runChunk(cohort: Cohort, chunk: Member[], rethrow = false): Promise<void> {
     const { connection, session, sql } = cohort;
     try {
       let perMember: Rows[];
@@ -202,7 +222,22 @@ export class LiveTick {
       }
       chunk.forEach((member, i) => member.waiters.forEach((w) => w.resolve(perMember[i])));
     } catch (error) {
+      if (chunk.length > 1 && isStatementError(error) && this.options.isolated) {
+        // One statement per member this once, to find who failed it; those run alone from now on.
+        const isolated = this.options.isolated;
+        await Promise.all(
+          chunk.map(async (member) => {
+            try {
+              await this.runChunk(cohort, [member], true);
+            } catch {
+              isolated.set(`${cohort.key}\u0000${member.key}`, this.options.serial ?? 0);
+            }
+          }),
+        );
+        return;
+      }
       chunk.forEach((member) => member.waiters.forEach((w) => w.reject(error)));
+      if (rethrow) throw error;
     }
   }
 

@@ -93,3 +93,26 @@ function nextRefreshes(n: number): Promise<{ cohorts: number; statements: number
     });
   });
 }
+
+describe('a member whose values fail its statement', () => {
+  it('gets the error alone: the other members of its cohort keep their results, now and at later refreshes', async () => {
+    await until(() => gw.gateway.live.stats().open === 0, 5000, 'earlier live queries to end');
+    const c = liveClient(gw);
+    clients.push(c);
+    const query = `subscription($id: String!) { inv { itemsByPk(id: $id) { id n } } }`;
+    const good = [live(c, query, { id: id(5) }), live(c, query, { id: id(6) })];
+    const bad = live(c, query, { id: 'not-a-uuid' });
+    await until(() => [...good, bad].every((s) => s.results.length > 0), 5000, 'first results');
+    // The first refresh after a change puts all three in one statement; the bad value fails it and is isolated.
+    await db.sql(`UPDATE items SET n = n + 100 WHERE n IN (5, 6)`);
+    await until(() => good.every((s) => s.results.length > 1), 5000, 'the change');
+    expect(good.map((s) => s.results.at(-1)!.data.inv.itemsByPk.n)).toEqual([105, 106]);
+    expect(good.every((s) => s.results.every((r) => !r.errors))).toBe(true);
+    expect(bad.results.at(-1)!.errors?.[0].message).toMatch(/invalid input syntax for type uuid/);
+    await db.sql(`UPDATE items SET n = n + 100 WHERE n IN (105, 106)`);
+    await until(() => good.every((s) => s.results.length > 2), 5000, 'the next change');
+    expect(good.map((s) => s.results.at(-1)!.data.inv.itemsByPk.n)).toEqual([205, 206]);
+    [...good, bad].forEach((s) => s.stop());
+  });
+});
+
