@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
+import { planMemoStats } from '../../src/compile/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { DEMO_RELATIONSHIPS, migrateDatabase } from '../../src/demo.js';
 import { startEmbeddedCluster } from '../../src/embedded/index.js';
@@ -82,7 +83,7 @@ async function run(url: string, schema: Parameters<typeof readOperation>[0]) {
     if ((i + CONCURRENCY) % 1000 < CONCURRENCY) {
       globalThis.gc?.();
       const { rss: now, heapUsed } = process.memoryUsage();
-      rss.push(`${i + CONCURRENCY}: ${mb(now)}/${mb(heapUsed)}`);
+      rss.push(`${i + CONCURRENCY}: ${mb(now)}/${mb(heapUsed)}/${planMemoStats().entries}`);
     }
   }
   const base = `{ engineer { strategicDirectivesV2(where: { or: [{ id: { eq: "SD-001" } }, { not: { priority: { lt: 5 } } }] }, limit: 2) { id project { name } } } }`;
@@ -99,7 +100,7 @@ async function run(url: string, schema: Parameters<typeof readOperation>[0]) {
   const seconds = (performance.now() - started) / 1000;
   console.log(`[fuzz] seed ${SEED}: ${tally.documents} generated documents (${tally.withErrors} answered with a GraphQL error), ${MALFORMED} malformed requests, ${tally.requests} requests in ${seconds.toFixed(1)} s`);
   console.log(`[fuzz] 5xx: ${tally.fiveHundreds}, internal errors: ${tally.internal}, inline/variable mismatches: ${tally.mismatches}`);
-  console.log(`[fuzz] RSS/heap MB after N documents: ${rss.join(', ')}; at the end ${mb(process.memoryUsage().rss)} MB RSS`);
+  console.log(`[fuzz] RSS MB/heap MB after GC/cached plans, after N documents: ${rss.join(', ')}; at the end ${mb(process.memoryUsage().rss)} MB RSS`);
   for (const p of problems) console.log(`[fuzz] ${p}`);
   if (tally.fiveHundreds || tally.internal || tally.mismatches) process.exitCode = 1;
 }
