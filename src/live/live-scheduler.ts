@@ -15,6 +15,9 @@ export interface LiveStats {
   last: TickStats & { subscriptions: number; durationMs: number };
 }
 
+/** How long first results wait to be gathered with those of other live queries opened meanwhile. */
+export const FIRST_RESULT_GATHER_MS = 10;
+
 interface Group {
   intervalMs: number;
   streams: Set<Stream>;
@@ -107,8 +110,12 @@ export class LiveScheduler {
 
   private batchSize = (database: string): number => this.options.override(database)?.batchSize ?? this.options.live.batchSize;
 
+  private tickOptions(): LiveTickOptions {
+    return { ...this.options, batchSize: this.batchSize, cache: this.options.notify ? this.cache : undefined, isolated: this.isolated, serial: this.serial };
+  }
+
   private newTick(): LiveTick {
-    return new LiveTick({ ...this.options, batchSize: this.batchSize, cache: this.options.notify ? this.cache : undefined, isolated: this.isolated, serial: this.serial });
+    return new LiveTick(this.tickOptions());
   }
 
   /**
@@ -150,14 +157,18 @@ export class LiveScheduler {
     return stream;
   }
 
-  /** The refresh for first results: one per macrotask, shared by the live queries opened in it. */
+  /**
+   * The refresh for first results, shared by the live queries opened within {@link FIRST_RESULT_GATHER_MS}:
+   * a burst of subscribers (a dashboard loading, clients reconnecting) costs one statement per cohort,
+   * not one per subscriber.
+   */
   private firstTick(): LiveTick {
     if (this.immediate) return this.immediate;
-    const tick = this.newTick();
+    const tick = new LiveTick({ ...this.tickOptions(), gatherMs: FIRST_RESULT_GATHER_MS });
     this.immediate = tick;
-    setImmediate(() => {
+    setTimeout(() => {
       if (this.immediate === tick) this.immediate = undefined;
-    });
+    }, FIRST_RESULT_GATHER_MS);
     void tick.settled().then(() => (this.totals.statements += tick.stats.statements));
     return tick;
   }

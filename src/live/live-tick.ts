@@ -59,6 +59,11 @@ export interface LiveTickOptions {
   /** Notify mode: which databases' changes are known, and the cache of unchanged members. */
   notify?: ChangeNotifications;
   cache?: Map<string, CachedRows>;
+  /**
+   * Wait this long (ms) before a flush instead of one macrotask, to gather reads that arrive over
+   * a little time (first results of live queries opened in a burst). Default 0.
+   */
+  gatherMs?: number;
   /** This refresh's number (for the cache's pruning). */
   serial?: number;
   /**
@@ -108,7 +113,9 @@ export class LiveTick {
       this.scheduled = true;
       this.inFlight++;
       // NOTE: a macrotask later every subscription of this tick has issued its reads (they run in microtasks).
-      setImmediate(() => void this.flush());
+      const gather = this.options.gatherMs ?? 0;
+      if (gather > 0) setTimeout(() => void this.flush(), gather);
+      else setImmediate(() => void this.flush());
     }
     return waiting;
   }
