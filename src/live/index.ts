@@ -1,5 +1,5 @@
-export { LiveScheduler } from './live-scheduler.js';
-export type { LiveStats, LiveSchedulerOptions } from './live-scheduler.js';
+export { LiveScheduler, LiveResult, FIRST_RESULT_GATHER_MS } from './live-scheduler.js';
+export type { LiveStats, LiveSchedulerOptions, LiveShare } from './live-scheduler.js';
 export { LiveTick } from './live-tick.js';
 export type { StatementRunner, TypeOracle, TickStats } from './live-tick.js';
 export { ChangeFilter, resultHash } from './live-results.js';

@@ -26,17 +26,34 @@ interface Group {
   running?: LiveTick;
 }
 
-/** The refreshes one live query receives; a refresh not yet taken is replaced by a newer one. */
-class Stream implements AsyncIterableIterator<LiveTick> {
-  private pending: LiveTick | undefined;
-  private waiting: ((r: IteratorResult<LiveTick>) => void) | undefined;
+/**
+ * How live queries that read the same rows and build the same result share one execution per
+ * refresh (the server builds it: same document, variables and credentials).
+ */
+export interface LiveShare {
+  key: string;
+  /** Executes the live query's selection for one refresh: its result and a hash of it. */
+  execute(tick: LiveTick): Promise<{ result: unknown; hash: string }>;
+}
+
+/** A result already executed for a live query with a share, delivered only when it changed. */
+export class LiveResult {
+  constructor(readonly result: unknown) {}
+}
+
+type LiveEvent = LiveTick | LiveResult;
+
+/** The refreshes (or results) one live query receives; one not yet taken is replaced by a newer one. */
+class Stream implements AsyncIterableIterator<LiveEvent> {
+  private pending: LiveEvent | undefined;
+  private waiting: ((r: IteratorResult<LiveEvent>) => void) | undefined;
   private closed = false;
+  /** With a share: the hash of the last result handed over. */
+  lastHash: string | undefined;
 
-  constructor(first: LiveTick, private readonly onClose: (s: Stream) => void) {
-    this.pending = first;
-  }
+  constructor(readonly share: LiveShare | undefined, private readonly onClose: (s: Stream) => void) {}
 
-  deliver(tick: LiveTick): void {
+  deliver(tick: LiveEvent): void {
     if (this.closed) return;
     if (!this.waiting) {
       this.pending = tick;
@@ -47,7 +64,7 @@ class Stream implements AsyncIterableIterator<LiveTick> {
     resolve({ done: false, value: tick });
   }
 
-  next(): Promise<IteratorResult<LiveTick>> {
+  next(): Promise<IteratorResult<LiveEvent>> {
     if (this.closed) return Promise.resolve({ done: true, value: undefined });
     const tick = this.pending;
     if (tick) {
@@ -57,7 +74,7 @@ class Stream implements AsyncIterableIterator<LiveTick> {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  return(): Promise<IteratorResult<LiveTick>> {
+  return(): Promise<IteratorResult<LiveEvent>> {
     if (!this.closed) {
       this.closed = true;
       this.pending = undefined;
@@ -68,8 +85,37 @@ class Stream implements AsyncIterableIterator<LiveTick> {
     return Promise.resolve({ done: true, value: undefined });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<LiveTick> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<LiveEvent> {
     return this;
+  }
+}
+
+/**
+ * PERF: runs each share's execution once for `tick` and hands its result only to the streams
+ * whose last result differs; a live query whose result did not change is not woken at all.
+ */
+function fanOut(tick: LiveTick, streams: Iterable<Stream>): void {
+  const byKey = new Map<string, Stream[]>();
+  for (const stream of streams) {
+    if (!stream.share) {
+      stream.deliver(tick);
+      continue;
+    }
+    const list = byKey.get(stream.share.key);
+    if (list) list.push(stream);
+    else byKey.set(stream.share.key, [stream]);
+  }
+  for (const list of byKey.values()) {
+    void list[0].share!.execute(tick).then(
+      ({ result, hash }) => {
+        for (const stream of list) {
+          if (stream.lastHash === hash) continue;
+          stream.lastHash = hash;
+          stream.deliver(new LiveResult(result));
+        }
+      },
+      () => {},
+    );
   }
 }
 
@@ -122,7 +168,7 @@ export class LiveScheduler {
    * Opens a live query on `database` for `owner` (its WebSocket, or any object standing for one).
    * @throws GatewayError LIMIT_EXCEEDED above `live.maxTotal` or `live.maxPerConnection`.
    */
-  subscribe(database: string, owner: object): AsyncIterableIterator<LiveTick> {
+  subscribe(database: string, owner: object, share?: LiveShare): AsyncIterableIterator<LiveTick | LiveResult> {
     const { maxTotal, maxPerConnection } = this.options.live;
     const mine = this.perOwner.get(owner) ?? 0;
     if (this.open >= maxTotal) {
@@ -139,7 +185,7 @@ export class LiveScheduler {
     let group = this.groups.get(intervalMs);
     if (!group) this.groups.set(intervalMs, (group = { intervalMs, streams: new Set() }));
     const g = group;
-    const stream = new Stream(this.firstTick(), (s) => {
+    const stream = new Stream(share, (s) => {
       this.open--;
       this.perOwner.set(owner, (this.perOwner.get(owner) ?? 1) - 1);
       g.streams.delete(s);
@@ -150,6 +196,7 @@ export class LiveScheduler {
       }
     });
     g.streams.add(stream);
+    fanOut(this.firstTick(), [stream]);
     if (!g.timer) {
       g.timer = setInterval(() => this.beat(g), intervalMs);
       g.timer.unref();
@@ -184,7 +231,7 @@ export class LiveScheduler {
     group.running = tick;
     const started = performance.now();
     const subscriptions = group.streams.size;
-    for (const stream of group.streams) stream.deliver(tick);
+    fanOut(tick, group.streams);
     void tick.settled().then(() => {
       if (group.running === tick) group.running = undefined;
       this.totals.ticks++;

@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
-import type { LiveScheduler, LiveTick } from '../live/index.js';
+import type { LiveScheduler, LiveShare, LiveTick } from '../live/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
@@ -56,7 +56,14 @@ export async function runRead(connection: Connection, rls: SessionSettings | und
 const LIVE_CONTEXT = Symbol('switchyard.liveContext');
 /** Equal for requests with the same credentials: they read the same rows under the same sessions. */
 const CREDENTIALS_KEY = Symbol('switchyard.credentialsKey');
-type WithLive = GatewayContext & { [LIVE_CONTEXT]?: (tick: LiveTick) => GatewayContext; [CREDENTIALS_KEY]?: string };
+/** Set by the server's subscribe on the operation's context before the live query opens. */
+const LIVE_SHARE = Symbol('switchyard.liveShare');
+type WithLive = GatewayContext & { [LIVE_CONTEXT]?: (tick: LiveTick) => GatewayContext; [CREDENTIALS_KEY]?: string; [LIVE_SHARE]?: LiveShare };
+
+/** Tells the live query that `ctx`'s operation opens how it shares executions with equal ones. */
+export function setLiveShare(ctx: GatewayContext, share: LiveShare): void {
+  (ctx as WithLive)[LIVE_SHARE] = share;
+}
 
 /** A key equal for contexts built from the same credentials (a digest of the bearer token, or none). */
 export function credentialsKey(ctx: GatewayContext): string {
@@ -126,7 +133,10 @@ export function createContextFactory(deps: ContextDeps) {
       // NOTE: limits count per WebSocket; an operation without one (HTTP) counts alone.
       const owner = initial.socket ?? ctx;
       ctx[CREDENTIALS_KEY] = token ? createHash('sha256').update(token).digest('base64') : '';
-      ctx.liveQuery = (database) => live.subscribe(database, owner);
+      // NOTE: called as ctx.liveQuery(…) on the operation's context, which carries its share.
+      ctx.liveQuery = function (this: WithLive, database: string) {
+        return live.subscribe(database, owner, this?.[LIVE_SHARE]);
+      };
       ctx[LIVE_CONTEXT] = (tick) => ({
         ...ctx,
         cache: new Map(),
