@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseConfig, type GatewayConfig } from './config/index.js';
 import { Connection } from './connections/index.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embedded/index.js';
@@ -70,6 +71,9 @@ function loadState(dir: string, pgPort?: number): DemoState & { rolePassword: st
   return state;
 }
 
+/** The demo's migrations, shipped with the package (`migrations/` next to `src/` and `dist/`). */
+export const DEMO_MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
 /** Runs every pending migration of `migrations/<name>` on one database. */
 export async function migrateDatabase(config: GatewayConfig['databases'][number]): Promise<void> {
   const connection = new Connection(config);
@@ -94,7 +98,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ config: Ga
     password: state.password,
     persistent: options.persistent ?? true,
   });
-  const migrationsRoot = options.migrationsRoot ?? path.resolve('migrations');
+  const migrationsRoot = options.migrationsRoot ?? DEMO_MIGRATIONS;
   const login = { user: DEMO_ROLE, password: state.rolePassword };
   await cluster.ensureLoginRole(login);
   await Promise.all(['switchyard_control', ...DEMO_DATABASES.map((d) => d.name)].map((name) => cluster.ensureDatabase(name, DEMO_ROLE)));

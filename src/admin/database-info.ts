@@ -15,6 +15,7 @@ export function databaseInfo(deps: { registry: ConnectionRegistry; schemas: Pick
     readOnly: c.config.readOnly,
     latencyMs: c.latencyMs,
     error: c.error ?? state?.error ?? null,
+    hint: c.error ? c.hint : null,
     pool: c.poolStats(),
     tables: deps.schemas.databaseModels.find((m) => m.database === name)?.tables.length ?? 0,
   };

@@ -7,6 +7,7 @@ import { buildCreateTable, executeDDL, migrationStatus, type ColumnSpec, type Mi
 import type { AdminApi, MigrationEventInfo, MigrationRunInfo, SchemaChangedInfo } from '../schema/index.js';
 import { ddlSummary } from './audit-text.js';
 import { databaseInfo } from './database-info.js';
+import { databaseStream } from './database-stream.js';
 import type { SchemaHost } from './schema-host.js';
 
 export interface OpsAdminDeps {
@@ -19,13 +20,15 @@ export interface OpsAdminDeps {
   audit: (entry: AuditEntry) => Promise<void>;
   /** Notify mode of live queries: the trigger DDL for some tables, and the hook after it is installed. */
   liveNotify?: { ddl(tables: readonly { schema: string; name: string }[]): string[]; installed(database: string): Promise<void> };
+  /** How often `databaseStatus` re-sends the list without a status change (the probe interval). */
+  statusEveryMs?: number;
   /** Tells the other instances what changed (the control bus); absent with a single instance. */
   announce?: (change: ControlAnnouncement) => void;
 }
 
 type OpsAdmin = Pick<
   AdminApi,
-  'databases' | 'reloadCatalog' | 'migrationStatus' | 'migrationRuns' | 'migrationRun' | 'executeDDL' | 'createTable' | 'installLiveNotify' | 'runMigrations' | 'subscribeRun' | 'subscribeSchemaChanged'
+  'databases' | 'subscribeDatabases' | 'reloadCatalog' | 'migrationStatus' | 'migrationRuns' | 'migrationRun' | 'executeDDL' | 'createTable' | 'installLiveNotify' | 'runMigrations' | 'subscribeRun' | 'subscribeSchemaChanged'
 >;
 
 const within = (run: { databases: readonly string[] }, databases: readonly string[] | undefined) => !databases || run.databases.every((d) => databases.includes(d));
@@ -65,6 +68,12 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
       await ddl(database, statements.join(';\n'), { dryRun: false }, actor);
       await deps.liveNotify.installed(database);
       return { database, statements, tables: tables.length, installed: true };
+    },
+    subscribeDatabases: (databases) => {
+      const all = () => registry.list().map((c) => databaseInfo(deps, c.name));
+      // SECURITY: a database-limited subscriber sees only its databases, as `databases` lists them.
+      const visible = databases ? () => all().filter((d) => databases.includes(d.name)) : all;
+      return databaseStream(registry, schemas, visible, Math.max(1000, deps.statusEveryMs ?? 5000));
     },
     reloadCatalog: async (name) => {
       registry.require(name);

@@ -53,6 +53,8 @@ const allGranted = (databases: readonly string[] | null | undefined, identity: I
  */
 export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
   // ── status ─────────────────────────────────────────────────────────────
+  // NOTE: needs a role, so an anonymous caller without one gets UNAUTHENTICATED (the console's sign-in check).
+  'Query.viewer': { role: 'reader' },
   'Query.databases': { role: 'reader', visible: (d, id) => grantsDatabase(id, (d as { name: string }).name) },
 
   // ── schema operations ──────────────────────────────────────────────────
@@ -119,6 +121,8 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
   // ── subscriptions (checked when the subscription starts; it ends with its credentials) ──
   'Subscription.migrationProgress': { role: 'reader', databases: async (a, lookup) => (await lookup.migrationRun(String(a.runId)))?.databases ?? [] },
   'Subscription.schemaChanged': { role: 'reader' },
+  // NOTE: the stream itself lists only the caller's databases (admin/ops-admin.ts), as Query.databases does.
+  'Subscription.databaseStatus': { role: 'reader' },
 };
 
 function databasesOf(entry: unknown): string[] | null {

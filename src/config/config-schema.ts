@@ -274,6 +274,8 @@ export const configSchema = z
     probeIntervalMs: z.number().int().min(100).default(5_000),
     /** Serve GraphiQL and allow introspection. */
     graphiql: z.boolean().default(true),
+    /** Serve the web console at /console (static files; it signs in with an API key). */
+    console: z.boolean().default(true),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases', maxTokenAgeSeconds: DEFAULT_MAX_TOKEN_AGE_SECONDS }),
     /** Mask unexpected errors (always on) and hide GraphiQL/introspection when false. */

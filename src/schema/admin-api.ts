@@ -14,6 +14,8 @@ export interface DatabaseInfo {
   readOnly: boolean;
   latencyMs: number | null;
   error: string | null;
+  /** What to do about `error`, when known. */
+  hint: string | null;
   pool: { total: number; idle: number; waiting: number; max: number };
   tables: number;
 }
@@ -195,6 +197,8 @@ export interface ListScope {
  */
 export interface AdminApi extends AccessLookup {
   databases(): DatabaseInfo[];
+  /** The databases of `databases` (undefined: all) now, then again on each change and every probe interval. */
+  subscribeDatabases(databases?: readonly string[]): AsyncIterableIterator<DatabaseInfo[]>;
   reloadCatalog(database: string): Promise<DatabaseInfo>;
   migrationStatus(database: string): Promise<MigrationStatusInfo>;
   migrationRuns(database: string | undefined, scope: ListScope): Promise<readonly MigrationRunInfo[]>;

@@ -39,6 +39,7 @@ export function declareAdminFields(builder: Builder): AdminTypes {
       readOnly: t.exposeBoolean('readOnly'),
       latencyMs: t.exposeFloat('latencyMs', { nullable: true, description: 'Round trip of the last health probe.' }),
       error: t.exposeString('error', { nullable: true, description: 'Why the database is DOWN (or its catalog could not be read).' }),
+      hint: t.exposeString('hint', { nullable: true, description: 'What to do about `error`, when known.' }),
       pool: t.field({ type: poolStats, resolve: (d) => d.pool }),
       tables: t.exposeInt('tables', { description: 'Tables and views exposed in the schema.' }),
     }),
@@ -47,7 +48,15 @@ export function declareAdminFields(builder: Builder): AdminTypes {
   const ops = declareOpsFields(builder);
   const registryFields = declareRegistryFields(builder, database);
   return {
-    subscription: ops.subscription,
+    subscription: (t) => ({
+      ...ops.subscription(t),
+      databaseStatus: t.field({
+        type: [database],
+        description: 'The databases the caller has a grant on, as `databases` lists them: at once, then on every status change or schema rebuild and every probe interval.',
+        subscribe: (_p, _a, ctx) => ctx.admin.subscribeDatabases(ctx.identity.databases),
+        resolve: (list) => list,
+      }),
+    }),
     query: (t) => ({
       ...ops.query(t),
       ...registryFields.query(t),

@@ -14,6 +14,13 @@ export function declareRegistryFields(builder: Builder, database: ObjectRef<Type
   const role = builder.enumType('GatewayRole', {
     values: Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), { value: r }])) as Record<Uppercase<Role>, { value: Role }>,
   });
+  const viewer = builder.objectRef<{ name: string; role: Role; databases: readonly string[] | null }>('Viewer').implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      role: t.field({ type: role, resolve: (v) => v.role }),
+      databases: t.stringList({ nullable: true, resolve: (v) => (v.databases ? [...v.databases] : null) }),
+    }),
+  });
   const relType = builder.enumType('RelationshipType', { values: { OBJECT: { value: 'object' }, ARRAY: { value: 'array' } } as const });
   const end = builder.objectRef<RelationshipConfig['from']>('RelationshipEnd').implement({
     fields: (t) => ({ database: t.exposeString('database'), schema: t.exposeString('schema'), table: t.exposeString('table'), columns: t.exposeStringList('columns') }),
@@ -101,6 +108,11 @@ export function declareRegistryFields(builder: Builder, database: ObjectRef<Type
   });
   return {
     query: (t) => ({
+      viewer: t.field({
+        type: viewer,
+        description: 'Who the caller is: name, role and database grant (null: every database). Lets a client offer only what the role may do.',
+        resolve: (_p, _a, ctx) => ({ name: ctx.identity.name, role: ctx.identity.role!, databases: ctx.identity.databases ?? null }),
+      }),
       relationships: t.field({ type: [relationship], resolve: (_p, _a, ctx) => [...ctx.admin.relationships()] }),
       apiKeys: t.field({ type: [apiKey], resolve: async (_p, _a, ctx) => [...(await ctx.admin.apiKeys(scope(ctx)))] }),
       auditLog: t.field({

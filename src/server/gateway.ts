@@ -116,6 +116,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     history: (database, limit, within) => control?.listMigrationRuns(database, limit, within),
     relationships,
     configured,
+    statusEveryMs: config.probeIntervalMs,
     control: () => control,
     migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
@@ -140,7 +141,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   });
   const origins = createOriginPolicy(config.cors, config.host);
   const yoga = createGatewayYoga(config, schemas, context, log, origins);
-  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits });
+  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, console: config.console });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {

@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from '../connections/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import type { OriginPolicy } from './browser-safety.js';
 import { readBodyWithin, sendTooLarge } from './body-limit.js';
+import { handleConsole } from './console-route.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
 import { checkParamsNesting } from './use-request-limits.js';
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   /** Origins whose pages may open a WebSocket (the same rule as HTTP). */
   origins: OriginPolicy;
   limits: HttpServerLimits;
+  /** Serve the web console at /console. */
+  console?: boolean;
 }
 
 export interface HttpServer {
@@ -42,20 +45,21 @@ export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
-  { origins, limits }: HttpServerOptions,
+  { origins, limits, console: serveConsole = true }: HttpServerOptions,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
     const started = performance.now();
     const path = req.url?.split('?')[0] ?? '/';
     res.on('finish', () => {
-      metrics.observe(path === yoga.graphqlEndpoint || path === '/health' || path === '/metrics' ? path : 'other', res.statusCode, (performance.now() - started) / 1000);
+      metrics.observe(path === yoga.graphqlEndpoint || path === '/health' || path === '/metrics' ? path : path.startsWith('/console') ? '/console' : 'other', res.statusCode, (performance.now() - started) / 1000);
       // NOTE: while stopping, a keep-alive connection must not hold server.close() open once its response is done.
       if (stopping) server.closeIdleConnections();
     });
     if (stopping) res.setHeader('connection', 'close');
     if (req.method === 'GET' && path === '/health') return handleHealth(registry, req, res);
     if (req.method === 'GET' && path === '/metrics') return void metrics.handle(req, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveConsole && handleConsole(req, res, path)) return;
     if (req.method === 'GET' || req.method === 'HEAD') return yoga(req, res);
     // SECURITY: the body is read here, at most maxBodyBytes of it, so yoga never buffers more.
     readBodyWithin(req, limits.maxBodyBytes).then(

@@ -3,7 +3,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext } from '../schema/index.js';
@@ -17,6 +17,18 @@ import { useProvidedVariables } from './use-provided-variables.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { useRowBudget } from './use-row-budget.js';
 import { useSchemaSwap } from './use-schema-swap.js';
+
+let graphiqlPage: Promise<string> | undefined;
+
+/**
+ * GraphiQL from `@graphql-yoga/render-graphiql`: script, styles and editor workers inline in one
+ * page (about 9 MB), so it works without internet (yoga's default loads them from a CDN).
+ * PERF: the module is imported on the first GraphiQL request and the page rendered once.
+ */
+function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
+  graphiqlPage ??= import('@graphql-yoga/render-graphiql').then((m) => m.renderGraphiQL(options));
+  return graphiqlPage;
+}
 
 /**
  * The yoga instance: browser safety (origin check, CSRF, CORS for listed origins), schema swap,
@@ -55,7 +67,8 @@ export function createGatewayYoga(
     cors: corsOptions(origins),
     // SECURITY: multipart bodies need no CORS preflight; useBrowserSafety refuses them too.
     multipart: false,
-    graphiql: config.graphiql && config.introspection ? { subscriptionsProtocol: 'WS' } : false,
+    graphiql: config.graphiql && config.introspection ? { subscriptionsProtocol: 'WS', title: 'Switchyard GraphiQL' } : false,
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     maskedErrors: {
       maskError: (error, message) => {

@@ -81,6 +81,7 @@ interface Case {
 }
 const EXPECT: Record<string, Case> = {
   'Query.databases': { role: 'reader', app: false, op: () => `{ databases { name } }` },
+  'Query.viewer': { role: 'reader', app: false, op: () => `{ viewer { role } }` },
   'Query.engineer': { role: 'reader', app: false, op: () => `{ engineer { strategicDirectivesV2(limit: 1) { id } } }` },
   'Query.app': { role: 'reader', app: true, op: () => `{ app { projects(limit: 1) { id } } }` },
   'Query.migrationStatus': { role: 'admin', app: true, op: () => `{ migrationStatus(database: "app") { database } }` },
@@ -109,6 +110,7 @@ const EXPECT: Record<string, Case> = {
   // An unrestricted key: only an unrestricted admin may revoke it.
   'Mutation.revokeApiKey': { role: 'admin', app: true, op: () => `mutation { revokeApiKey(id: "${victimKeyId}") }` },
   'Subscription.schemaChanged': { role: 'reader', app: false, op: () => `subscription { schemaChanged { at } }` },
+  'Subscription.databaseStatus': { role: 'reader', app: false, op: () => `subscription { databaseStatus { name status } }` },
   'Subscription.migrationProgress': { role: 'reader', app: true, op: () => `subscription { migrationProgress(runId: "${appRunId}") { type } }` },
   'Subscription.engineer': { role: 'reader', app: false, op: () => `subscription { engineer { strategicDirectivesV2(limit: 1) { id } } }` },
   'Subscription.app': { role: 'reader', app: true, op: () => `subscription { app { projects(limit: 1) { id } } }` },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SCHEMA_HEADER } from '../../src/cli.js';
+import { SCHEMA_HEADER } from '../../src/cli/index.js';
 import { startDemoGateway } from '../helpers/demo.js';
 import type { TestGateway } from '../helpers/gateway.js';
 
