@@ -7,7 +7,8 @@ const config: CodegenConfig = {
   generates: {
     'schema/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: sha256 → text, the list `trustedDocuments.file` loads.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       plugins: [{ add: { content: '// generated — do not edit; regenerate with: npm run codegen' } }],
       config: {
         scalars: { BigInt: 'string', BigDecimal: 'string', DateTime: 'string', Date: 'string', JSON: 'unknown' },

@@ -24,6 +24,8 @@ const SERVER_FLAGS = [
 export interface BenchCluster {
   cluster: EmbeddedCluster;
   urls: Record<BenchDatabase, string>;
+  /** The server's data directory (its postmaster.pid finds the processes whose CPU is measured). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startBenchCluster(log: (line: string) => void): Promise<Be
     started = performance.now();
     await withClient(urls.app, seedApp);
     log(`app seeded in ${Math.round(performance.now() - started)} ms`);
-    return { cluster, urls, stop: () => cluster.stop() };
+    return { cluster, urls, dataDir, stop: () => cluster.stop() };
   } catch (error) {
     await cluster.stop();
     throw error;

@@ -6,6 +6,10 @@ import type { SerialResult } from './serial.js';
 /** One side of a scenario: numbers under load, and one request at a time. */
 export interface SideResult extends LoadResult {
   serial: SerialResult;
+  /** CPU per request under load: the side's server (gateway: its whole process; baseline: the bench's main thread) and PostgreSQL, ms. */
+  cpu: { nodeMsPerRequest: number; postgresMsPerRequest: number };
+  /** Largest RSS of the side's server process under load, MB (the baseline shares the bench process with the load generator). */
+  maxRssMb: number;
 }
 
 export interface ScenarioResult {
@@ -101,6 +105,17 @@ export function formatReport(report: BenchReport): string {
       fixed(r.statementsPerRequest, 2),
     ]),
   ]);
+  const cpu = table([
+    ['scenario', 'gateway node ms/req', 'raw node ms/req', 'gateway pg ms/req', 'raw pg ms/req', 'RSS under gateway load MB'],
+    ...report.results.map(({ scenario, gateway: g, raw: r }) => [
+      scenario,
+      fixed(g.cpu.nodeMsPerRequest, 3),
+      fixed(r.cpu.nodeMsPerRequest, 3),
+      fixed(g.cpu.postgresMsPerRequest, 3),
+      fixed(r.cpu.postgresMsPerRequest, 3),
+      fixed(g.maxRssMb, 0),
+    ]),
+  ]);
   const c = report.crossDatabase;
   const cross = c && [
     '',
@@ -120,6 +135,9 @@ export function formatReport(report: BenchReport): string {
     `Under load: ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per side (node ${report.node}, NODE_ENV=${report.nodeEnv ?? '(unset)'}, ${report.cpus} CPUs)`,
     '',
     main,
+    '',
+    'CPU time per request under load (gateway: its own process; raw: the bench process\'s main thread; pg: every PostgreSQL process):',
+    cpu,
     '',
     `One request at a time (${report.serialRequests} per side; SQL time from pg_stat_statements):`,
     serial,

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../src/config/index.js';
 import { freePort } from '../src/embedded/index.js';
-import { createGateway, type Gateway } from '../src/server/index.js';
 import { BENCH_DATABASES, startBenchCluster, type BenchCluster } from './bench-cluster.js';
 import { startBaselineServer, type BaselineServer } from './baseline-server.js';
+import { mainThreadCpuMs, postgresCpuMs, processCpuMs, sampleMax } from './cpu.js';
+import { rssMb, startGatewayChild, type GatewayChild } from './gateway-child.js';
 import { measure, warmUp, type LoadSettings, type LoadTarget } from './load.js';
 import { compareCrossDatabase, formatReport, writeReport, type BenchReport, type SideResult } from './report.js';
 import { CROSS_DATABASE_PAIR, SCENARIOS, type BenchRelationship, type Scenario } from './scenarios.js';
@@ -15,7 +15,7 @@ import { assertSameData } from './verify.js';
 const POOL_MAX = 10;
 
 const SETTINGS: LoadSettings = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
   durationSec: Number(process.env.BENCH_DURATION ?? 5),
   warmupSec: Number(process.env.BENCH_WARMUP ?? 1),
   workers: 1,
@@ -41,14 +41,34 @@ function relationshipsOf(scenarios: readonly Scenario[]): BenchRelationship[] {
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-/** Serial pass first (quiet machine), then warm-up and the measured run under load. */
-async function measureSide(name: string, target: LoadTarget, statsUrl: string): Promise<SideResult> {
-  const serial = await measureSerial(target, SERIAL_REQUESTS, statsUrl);
+/** BENCH_SIDES=gateway measures only the gateway (for profiles); the default is both. */
+const SIDES = (process.env.BENCH_SIDES ?? 'gateway,raw').split(',');
+
+/**
+ * Serial pass first (quiet machine), then warm-up and the measured run under load, with the CPU
+ * this process's main thread and PostgreSQL spent meanwhile, and the process's largest RSS.
+ */
+async function measureSide(name: string, target: LoadTarget, cluster: BenchCluster, server: { cpuMs(): number; rssMb(): number }): Promise<SideResult> {
+  const serial = await measureSerial(target, SERIAL_REQUESTS, cluster.urls.engineer);
   await warmUp(target, SETTINGS);
-  return { ...(await measure(name, target, SETTINGS)), serial };
+  const node = server.cpuMs();
+  const postgres = postgresCpuMs(cluster.dataDir);
+  const rss = sampleMax(server.rssMb);
+  const load = await measure(name, target, SETTINGS);
+  const cpu = { nodeMsPerRequest: (server.cpuMs() - node) / load.requests, postgresMsPerRequest: (postgresCpuMs(cluster.dataDir) - postgres) / load.requests };
+  return { ...load, serial, cpu, maxRssMb: rss() };
 }
 
-async function bench(cluster: BenchCluster, gateway: Gateway, baseline: BaselineServer, scenarios: readonly Scenario[]): Promise<BenchReport> {
+/** The baseline runs in this process: its main thread's CPU (autocannon has its own thread) and the process's RSS. */
+const baselineProcess = { cpuMs: mainThreadCpuMs, rssMb: () => process.memoryUsage.rss() / (1024 * 1024) };
+
+const skipped: SideResult = {
+  requestsPerSec: NaN, p50Ms: NaN, p99Ms: NaN, requests: 0, errors: 0, non2xx: 0, maxRssMb: NaN,
+  serial: { msPerRequest: NaN, sqlMsPerRequest: NaN, statementsPerRequest: NaN },
+  cpu: { nodeMsPerRequest: NaN, postgresMsPerRequest: NaN },
+};
+
+async function bench(cluster: BenchCluster, gateway: GatewayChild, baseline: BaselineServer, scenarios: readonly Scenario[]): Promise<BenchReport> {
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     node: process.version,
@@ -66,8 +86,9 @@ async function bench(cluster: BenchCluster, gateway: Gateway, baseline: Baseline
   for (const t of targets) await assertSameData(t.scenario.name, t.gateway, t.raw);
   log(`all ${targets.length} scenarios return the same data on both sides`);
   for (const { scenario, gateway: g, raw: r } of targets) {
-    const gatewaySide = await measureSide(`${scenario.name}:gateway`, g, cluster.urls.engineer);
-    const rawSide = await measureSide(`${scenario.name}:raw`, r, cluster.urls.engineer);
+    const gatewayProcess = { cpuMs: () => processCpuMs(gateway.pid), rssMb: () => rssMb(gateway.pid) };
+    const gatewaySide = SIDES.includes('gateway') ? await measureSide(`${scenario.name}:gateway`, g, cluster, gatewayProcess) : skipped;
+    const rawSide = SIDES.includes('raw') ? await measureSide(`${scenario.name}:raw`, r, cluster, baselineProcess) : skipped;
     const ratio = gatewaySide.requestsPerSec / rawSide.requestsPerSec;
     report.results.push({ scenario: scenario.name, description: scenario.description, gateway: gatewaySide, raw: rawSide, ratio });
     log(`${scenario.name}: gateway ${gatewaySide.requestsPerSec.toFixed(0)} req/s, raw ${rawSide.requestsPerSec.toFixed(0)} req/s`);
@@ -80,21 +101,16 @@ async function main(): Promise<void> {
   const started = performance.now();
   const scenarios = selectedScenarios();
   const cluster = await startBenchCluster(log);
-  let gateway: Gateway | undefined;
+  let gateway: GatewayChild | undefined;
   let baseline: BaselineServer | undefined;
   try {
-    const config = parseConfig(
-      {
-        port: await freePort(),
-        logLevel: 'silent',
-        probeIntervalMs: 60_000,
-        databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
-        relationships: relationshipsOf(scenarios),
-      },
-      {},
-    );
-    gateway = createGateway(config, { anonymous: { name: 'bench', role: 'admin' } });
-    await gateway.start();
+    gateway = await startGatewayChild({
+      port: await freePort(),
+      logLevel: 'silent',
+      probeIntervalMs: 60_000,
+      databases: BENCH_DATABASES.map((name) => ({ name, url: cluster.urls[name], pool: { max: POOL_MAX } })),
+      relationships: relationshipsOf(scenarios),
+    });
     baseline = await startBaselineServer(cluster.urls, scenarios, POOL_MAX);
     log(`gateway ${gateway.url}, baseline ${baseline.url}`);
 

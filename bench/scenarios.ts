@@ -64,7 +64,7 @@ export const CROSS_DATABASE_PAIR = {
   /** The same shape over engineer's own `projects` copy and foreign key (one database). */
   same: 'same-db',
   /** cross-db gateway req/s ÷ same-db gateway req/s must stay at or above this. */
-  target: 0.6,
+  target: 0.7,
 } as const;
 
 const PROJECT_FIELDS = `id name ownerEmail`;

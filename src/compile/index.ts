@@ -14,3 +14,5 @@ export type { OnConflict } from './compile-mutation.js';
 export { encodeCursor, readCursor } from './cursor.js';
 export type { CursorReading } from './cursor.js';
 export { memoPlan, planMemoStats } from './plan-memo.js';
+export { compileListText, compileByPkText, compileBatchText, textSupport, unmarkJsonb, UNKNOWN_ENUM_LABEL } from './compile-text.js';
+export type { TextSupport, TextQuery } from './compile-text.js';

@@ -15,6 +15,8 @@ export interface PageLimits {
 export interface PlanContext extends OperationInput {
   schema: GraphQLSchema;
   limits: PageLimits;
+  /** Told of each selected field that another layer resolves (the plan leaves it out). */
+  onExternalField?: (typeName: string, field: string) => void;
 }
 
 /** Arguments of a list field (root or nested relation). */
@@ -53,13 +55,16 @@ export function planFields(table: TableModel, sets: readonly (SelectionSetNode |
       continue;
     }
     const model = table.fields.get(name);
-    if (!model) continue; // a field of another layer (e.g. federation) resolves itself
+    if (!model) {
+      ctx.onExternalField?.(table.typeName, name); // a field of another layer (e.g. federation) resolves itself
+      continue;
+    }
     if (model.kind === 'column') {
       fields.push({ kind: 'column', alias, column: model });
       continue;
     }
     if (model.kind === 'remote') {
-      fields.push({ kind: 'remote', alias, keyAlias: remoteKeyAlias(alias), columns: model.columns });
+      fields.push({ kind: 'remote', alias, keyAlias: remoteKeyAlias(alias), columns: model.columns, many: model.many, sourceType: table.typeName, field: name, nodes });
       continue;
     }
     const args = model.many ? (getArgumentValues(type.getFields()[name], nodes[0], ctx.variables) as ListArgs) : {};

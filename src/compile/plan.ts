@@ -1,3 +1,4 @@
+import type { FieldNode } from 'graphql';
 import type { ColumnModel, RelationModel, TableModel } from '../naming/index.js';
 
 /** A filter in SQL terms, built from a `where` argument. */
@@ -27,6 +28,14 @@ export interface RemoteFieldPlan {
   /** Hidden json key under which the key column values travel. */
   keyAlias: string;
   columns: ColumnModel[];
+  /** A list of target rows (else one row or null). */
+  many?: boolean;
+  /** The source type's GraphQL name. */
+  sourceType?: string;
+  /** The GraphQL field's name on the source type (the fast path finds its binding by it). */
+  field?: string;
+  /** The selected nodes under this response name (their arguments and sub-selection). */
+  nodes?: readonly FieldNode[];
 }
 
 export type FieldPlan =

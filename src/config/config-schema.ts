@@ -270,6 +270,23 @@ export const configSchema = z
       .default({ ...DEFAULT_LIMITS, documentCache: { ...DEFAULT_LIMITS.documentCache } }),
     /** Serve GET /graphql (queries only, as GraphQL over HTTP allows); false refuses GET with 405. */
     allowGet: z.boolean().default(true),
+    /**
+     * Documents sent by hash. `apq`: the Automatic Persisted Queries protocol
+     * (`extensions.persistedQuery.sha256Hash`; a hash the gateway does not know is
+     * PERSISTED_QUERY_NOT_FOUND, and sending the hash with the text stores it). `only`: every
+     * operation must be a trusted document — one in `file` — sent by hash or as its exact text;
+     * anything else is TRUSTED_DOCUMENT_REQUIRED. `off` (default): extensions are ignored.
+     */
+    trustedDocuments: z
+      .object({
+        mode: z.enum(['off', 'apq', 'only']).default('off'),
+        /** JSON object of sha256 hex → document text, e.g. codegen's persisted-documents.json (relative to the working directory). */
+        file: z.string().min(1).optional(),
+        /** Documents stored by `apq` clients, kept most recently used first. */
+        maxStored: z.number().int().min(0).default(1000),
+      })
+      .strict()
+      .default({ mode: 'off', maxStored: 1000 }),
     /** How often every database is probed (ms). */
     probeIntervalMs: z.number().int().min(100).default(5_000),
     /** Serve GraphiQL and allow introspection. */

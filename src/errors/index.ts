@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'ORIGIN_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'ROW_BUDGET_EXCEEDED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'TRUSTED_DOCUMENT_REQUIRED';
 
 /**
  * Codes that say "try the same request again shortly": the request was fine, the database or

@@ -5,6 +5,9 @@ import type { SchemaExtension } from './build-schema.js';
 import { guardResolver } from './guard-fields.js';
 import { listArgs } from './table-types.js';
 
+/** Key of a relationship field's `extensions` holding its RemoteBinding. */
+export const REMOTE_BINDING = 'switchyardRemoteBinding';
+
 /**
  * Adds one field per relationship (cross-database, or within a database where no foreign key
  * exists) to its source type. Relationships whose ends are missing are reported to `onProblem`.
@@ -20,10 +23,12 @@ export function relationshipExtension(relationships: readonly RelationshipConfig
       // SECURITY: the field reads the target database, so it needs a grant there (FORBIDDEN at its path, no statement otherwise).
       const resolve = guardResolver(relationshipFieldRule(binding.target.database), resolveRemote(binding));
       const description = `${relationship.type === 'array' ? 'Rows' : 'The row'} of ${relationship.to.database}.${relationship.to.table} where ${relationship.to.columns.join(', ')} = ${relationship.from.columns.join(', ')} (relationship "${relationship.name}", batched).`;
+      // NOTE: the binding rides on the field (REMOTE_BINDING) so the server's fast path plans the same edge as this resolver.
+      const extensions = { [REMOTE_BINDING]: binding };
       (builder as any).objectFields(source.object, (t: any) => ({
         [binding.field.field]: binding.field.many
-          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve })
-          : t.field({ type: target.object, nullable: true, description, resolve }),
+          ? t.field({ type: [target.object], nullable: { list: true, items: false }, description, args: listArgs(t, target), resolve, extensions })
+          : t.field({ type: target.object, nullable: true, description, resolve, extensions }),
       }));
     }
   };

@@ -15,7 +15,10 @@ import { relationshipExtension, type GatewayContext, type Identity } from '../sc
 import { createAuthenticator, createRlsSessions } from './auth.js';
 import { createOriginPolicy } from './browser-safety.js';
 import { openControlStore } from './control-bootstrap.js';
+import { createFastPath, type FastPathStats } from './fast-path.js';
+import { createFastHandler, type FastPathMode } from './fast-serve.js';
 import { createHttpServer } from './http-server.js';
+import { createTrustedDocuments } from './trusted-documents.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createContextFactory, runRead } from './request-context.js';
@@ -33,6 +36,12 @@ export interface GatewayOptions {
   anonymous?: Identity | null;
   /** AES-256-GCM key for credentials in the control database (default: SWITCHYARD_SECRET_KEY). */
   secretKey?: Uint8Array;
+  /**
+   * The fast path (see createFastPath): `on` by default, `off`, or `verify` (tests: every answer
+   * is compared with the full pipeline's). SWITCHYARD_FAST_PATH=off|verify overrides it, so a whole
+   * test run can be checked.
+   */
+  fastPath?: FastPathMode;
 }
 
 /** A running (or startable) gateway. `start()` connects and listens; `stop()` drains and closes. */
@@ -45,6 +54,8 @@ export interface Gateway {
   readonly log: Logger;
   /** Live queries: refresh timers, cohorts and their counters (`live.stats()`, `live.onRefresh`). */
   readonly live: LiveScheduler;
+  /** What the fast path answered and declined since start. */
+  readonly fastPath: FastPathStats;
   /** http://host:port once started. */
   url: string;
   /** This process's id among the instances sharing the control database (owner of the runs it executes). */
@@ -140,8 +151,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     rlsSession: createRlsSessions(),
   });
   const origins = createOriginPolicy(config.cors, config.host);
-  const yoga = createGatewayYoga(config, schemas, context, log, origins);
-  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, console: config.console });
+  const trusted = createTrustedDocuments(config.trustedDocuments);
+  const yoga = createGatewayYoga(config, schemas, context, log, origins, trusted);
+  const fastMode = fastPathMode(process.env.SWITCHYARD_FAST_PATH) ?? options.fastPath ?? 'on';
+  const fastPath = createFastPath({ yoga, schemas, context, limits: config.limits, trusted });
+  const fast = createFastHandler(fastPath, yoga, fastMode, log);
+  const http = createHttpServer(yoga, registry, metrics, { origins, limits: config.limits, console: config.console, fast });
 
   /** Databases registered at run time (stored in the control database) join those of the config. */
   async function loadControl(): Promise<DatabaseConfig[]> {
@@ -205,6 +220,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     server: http.server,
     log,
     live,
+    fastPath: fastPath.stats,
     url: '',
     instanceId,
     async start() {
@@ -251,4 +267,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
   };
   return gateway;
+}
+
+function fastPathMode(value: string | undefined): FastPathMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'on' || value === 'off' || value === 'verify') return value;
+  throw new ConfigError(`SWITCHYARD_FAST_PATH is "${value}"; use on, off or verify`);
 }

@@ -10,6 +10,7 @@ import { readBodyWithin, sendTooLarge } from './body-limit.js';
 import { handleConsole } from './console-route.js';
 import { handleHealth } from './health.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { FastHandler } from './fast-serve.js';
 import { checkParamsNesting } from './use-request-limits.js';
 
 /** Bounds of what one client may send. */
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
   limits: HttpServerLimits;
   /** Serve the web console at /console. */
   console?: boolean;
+  /** Answers POST /graphql requests it can prove equivalent, before yoga (see createFastPath). */
+  fast?: FastHandler;
 }
 
 export interface HttpServer {
@@ -45,7 +48,7 @@ export function createHttpServer(
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>,
   registry: ConnectionRegistry,
   metrics: GatewayMetrics,
-  { origins, limits, console: serveConsole = true }: HttpServerOptions,
+  { origins, limits, console: serveConsole = true, fast }: HttpServerOptions,
 ): HttpServer {
   let stopping = false;
   const server = createServer((req, res) => {
@@ -67,6 +70,7 @@ export function createHttpServer(
         if (!body) return sendTooLarge(res, limits.maxBodyBytes);
         // NOTE: yoga (whatwg-node) takes a body already read from `req.body`.
         (req as { body?: Buffer }).body = body;
+        if (fast && req.method === 'POST' && path === yoga.graphqlEndpoint) return fast(req, res, body, () => yoga(req, res));
         return yoga(req, res);
       },
       () => res.destroy(),

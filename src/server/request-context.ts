@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import type { PageLimits } from '../compile/index.js';
+import type { CompiledQuery, PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { LiveScheduler, LiveShare, LiveTick } from '../live/index.js';
@@ -81,19 +81,62 @@ export function liveContext(ctx: GatewayContext, tick: LiveTick): GatewayContext
   return make(tick);
 }
 
+/**
+ * A statement the fast path sent and saw fail, handed with the request to the full pipeline:
+ * the resolver's own read of the same statement (same SQL, and same parameters when given)
+ * gets this error instead of running it again, so a timeout is not waited out twice and a
+ * killed backend is reported, not retried. Attached to the node request under FAILED_STATEMENTS.
+ */
+export interface FailedStatement {
+  database: string;
+  sql: string;
+  parameters?: readonly unknown[];
+  error: unknown;
+}
+
+export const FAILED_STATEMENTS = Symbol('switchyard.failedStatements');
+
+const sameParameters = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+
+/** The context the server builds: what resolvers see, plus what the fast path needs. */
+export interface ServerContext extends GatewayContext {
+  /**
+   * One read statement whose column `data` is JSON text (the fast path): each row's text. Same
+   * connection, RLS session and error translation as `read`, but not counted: the caller counts
+   * once it knows the statement's answer is used.
+   */
+  readTexts(database: string, query: CompiledQuery): Promise<(string | null)[]>;
+  /** Counts one statement sent to `database` (metrics). */
+  countStatement(database: string): void;
+}
+
 /** Builds the per-request GatewayContext: identity, statement runners with RLS, fresh caches. */
 export function createContextFactory(deps: ContextDeps) {
-  return async (initial: InitialContext): Promise<GatewayContext> => {
+  return async (initial: InitialContext): Promise<ServerContext> => {
     const token = bearerToken(initial);
     const identity = await deps.authenticate(token);
     const sessions = new Map<string, Promise<SessionSettings | undefined>>();
+    const failed = (initial.req as { [FAILED_STATEMENTS]?: FailedStatement[] } | undefined)?.[FAILED_STATEMENTS];
     const session = (connection: Connection) => {
       let s = sessions.get(connection.name);
       if (!s) sessions.set(connection.name, (s = deps.rlsSession(connection, token)));
       return s;
     };
-    const ctx: WithLive = {
+    const run = async (database: string, query: CompiledQuery) => {
+      const connection = deps.registry.require(database);
+      const rls = await session(connection);
+      try {
+        return await runRead(connection, rls, query);
+      } catch (error) {
+        throw databaseError(error, database);
+      }
+    };
+    const ctx: ServerContext & WithLive = {
       identity,
+      countStatement: (database) => deps.onStatement?.(database),
+      async readTexts(database, query) {
+        return (await run(database, query)).map((row) => row.data as string | null);
+      },
       limits: deps.limits,
       admin: deps.admin,
       cache: new Map(),
@@ -105,18 +148,16 @@ export function createContextFactory(deps: ContextDeps) {
         await deps.authenticate(token);
       },
       async read(database, query) {
-        const connection = deps.registry.require(database);
+        // NOTE: registry.require throws before counting, as before, when the database is unknown.
+        deps.registry.require(database);
         deps.onStatement?.(database);
-        const rls = await session(connection);
-        try {
-          const rows = await runRead(connection, rls, query);
-          // PERF: a new macrotask between parsing a result and building the response from it, so
-          // waiting I/O (/health, small requests) is served between the two instead of after both.
-          await setImmediate();
-          return rows;
-        } catch (error) {
-          throw databaseError(error, database);
-        }
+        const replay = failed?.findIndex((f) => f.database === database && f.sql === query.sql && (!f.parameters || sameParameters(f.parameters, query.parameters)));
+        if (replay !== undefined && replay >= 0) throw failed!.splice(replay, 1)[0].error;
+        const rows = await run(database, query);
+        // PERF: a new macrotask between parsing a result and building the response from it, so
+        // waiting I/O (/health, small requests) is served between the two instead of after both.
+        await setImmediate();
+        return rows;
       },
       async write(database, fn) {
         const connection = deps.registry.require(database);

@@ -18,6 +18,30 @@ interface NestedUse {
   argument: string;
 }
 
+const uses = new WeakMap<DocumentNode, Map<string, NestedUse[]>>();
+
+/** The refusal {@link useProvidedVariables} makes for these arguments, or undefined (shared with the fast path). */
+export function providedVariablesError(args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues'>): GraphQLError | undefined {
+  let byOperation = uses.get(args.document);
+  if (!byOperation) uses.set(args.document, (byOperation = new Map()));
+  const key = args.operationName ?? '';
+  let nested = byOperation.get(key);
+  if (!nested) byOperation.set(key, (nested = nestedVariableUses(args.document, args.operationName)));
+  const provided = args.variableValues ?? {};
+  const missing = nested.find((use) => !Object.hasOwn(provided, use.variable));
+  if (!missing) return undefined;
+  return new GraphQLError(
+    `Variable "$${missing.variable}" was not provided, but argument "${missing.argument}" of "${missing.field}" uses it inside an input value`,
+    {
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        hint: `send a value for $${missing.variable} (null is a value), give it a default, or leave that part out of the document; a missing operand is never read as "no condition"`,
+        http: { status: 400, spec: true },
+      },
+    },
+  );
+}
+
 /**
  * SECURITY: GraphQL drops an input field whose variable was not provided, so
  * `deleteUsers(where: { email: { eq: $e } })` sent without `e` would run as
@@ -28,27 +52,7 @@ interface NestedUse {
  * means the argument was not given.
  */
 export function useProvidedVariables(): Plugin {
-  const uses = new WeakMap<DocumentNode, Map<string, NestedUse[]>>();
-  const check = (args: ExecutionArgs): GraphQLError | undefined => {
-    let byOperation = uses.get(args.document);
-    if (!byOperation) uses.set(args.document, (byOperation = new Map()));
-    const key = args.operationName ?? '';
-    let nested = byOperation.get(key);
-    if (!nested) byOperation.set(key, (nested = nestedVariableUses(args.document, args.operationName)));
-    const provided = args.variableValues ?? {};
-    const missing = nested.find((use) => !Object.hasOwn(provided, use.variable));
-    if (!missing) return undefined;
-    return new GraphQLError(
-      `Variable "$${missing.variable}" was not provided, but argument "${missing.argument}" of "${missing.field}" uses it inside an input value`,
-      {
-        extensions: {
-          code: 'BAD_USER_INPUT',
-          hint: `send a value for $${missing.variable} (null is a value), give it a default, or leave that part out of the document; a missing operand is never read as "no condition"`,
-          http: { status: 400, spec: true },
-        },
-      },
-    );
-  };
+  const check = providedVariablesError;
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const error = check(args);

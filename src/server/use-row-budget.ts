@@ -11,10 +11,11 @@ type BudgetArgs = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 
 
 /** The refusal of an operation over budget, or undefined when it fits. */
 export function rowBudgetError(args: BudgetArgs, limits: RowBudgetLimits): GatewayError | undefined {
-  return check(args, limits).error;
+  return rowBudgetCheck(args, limits).error;
 }
 
-function check(args: BudgetArgs, limits: RowBudgetLimits): { rows: number; error?: GatewayError } {
+/** The row estimate of an operation and, when over budget, its refusal (shared with the fast path). */
+export function rowBudgetCheck(args: BudgetArgs, limits: RowBudgetLimits): { rows: number; error?: GatewayError } {
   const { rows, fields } = estimateRows(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, limits);
   return { rows, error: refusal(rows, fields, limits) };
 }
@@ -50,7 +51,7 @@ export function useRowBudget(limits: RowBudgetLimits): Plugin {
   const smallRows = limits.maxRows / 4;
   return {
     async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      const { rows, error } = check(args, limits);
+      const { rows, error } = rowBudgetCheck(args, limits);
       if (error) return setResultAndStopExecution({ errors: [error] });
       if (rows <= smallRows) return;
       const release = await gate.acquire(rows);

@@ -17,6 +17,7 @@ import { useProvidedVariables } from './use-provided-variables.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { useRowBudget } from './use-row-budget.js';
 import { useSchemaSwap } from './use-schema-swap.js';
+import { useTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
 
 let graphiqlPage: Promise<string> | undefined;
 
@@ -32,7 +33,7 @@ function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
 
 /**
  * The yoga instance: browser safety (origin check, CSRF, CORS for listed origins), schema swap,
- * request limits (nesting, GET, variables provided, graphql-armor depth / aliases / tokens, the
+ * request limits (nesting, GET, persisted / trusted documents, variables provided, graphql-armor depth / aliases / tokens, the
  * row budget), graphql-jit execution, introspection switch, masked unexpected errors (logged,
  * scrubbed by the logger).
  */
@@ -42,12 +43,14 @@ export function createGatewayYoga(
   context: (initial: InitialContext) => Promise<GatewayContext>,
   log: Logger,
   origins: OriginPolicy,
+  trusted: TrustedDocuments,
 ): YogaServerInstance<Record<string, unknown>, GatewayContext> {
   const { limits } = config;
   const plugins: Plugin[] = [
     useBrowserSafety(origins),
     useSchemaSwap(schemas),
     useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
+    useTrustedDocuments(trusted),
     // PERF: graphql-js subscribe (no incremental delivery is offered), with live queries pushed on change
     // only; queries and mutations run JIT-compiled.
     { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(liveAwareSubscribe as never) } as Plugin,

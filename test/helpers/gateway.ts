@@ -11,6 +11,8 @@ export interface TestGatewayOptions {
   /** Key that seals credentials in the control database (registration, API keys). */
   secretKey?: Uint8Array;
   logger?: Logger;
+  /** The fast path's mode (default on; SWITCHYARD_FAST_PATH overrides it for a whole run). */
+  fastPath?: 'on' | 'off' | 'verify';
 }
 
 export interface GraphQLResponse<T = any> {
@@ -39,7 +41,7 @@ export async function startTestGateway(doc: Record<string, unknown>, options: Te
   // NOTE: the schema asks for a real port (min 1); 0 lets the OS pick a free one.
   config.port = typeof doc.port === 'number' ? doc.port : 0;
   const anonymous = options.anonymous === undefined ? { name: 'anonymous', role: 'admin' as const } : options.anonymous;
-  const gateway = createGateway(config, { anonymous, secretKey: options.secretKey, logger: options.logger });
+  const gateway = createGateway(config, { anonymous, secretKey: options.secretKey, logger: options.logger, fastPath: options.fastPath });
   await gateway.start();
   const url = gateway.url;
   let stopped: Promise<void> | undefined;
