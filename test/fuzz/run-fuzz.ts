@@ -2,7 +2,7 @@
  * `npm run fuzz`: the property test's generators at a larger scale, against a gateway on a
  * throwaway embedded PostgreSQL with the demo databases. Prints how many documents were sent,
  * how many answered 5xx or an internal error, how many variable forms disagreed with their
- * inline forms, and the process's RSS as unique documents stream in (it should level off).
+ * inline forms, and the gateway process's RSS as unique documents stream in (it should level off).
  *
  *   FUZZ_DOCUMENTS=10000 FUZZ_MALFORMED=1000 FUZZ_SEED=1 npm run fuzz
  */
@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { planMemoStats } from '../../src/compile/index.js';
+import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { rssMb, startGatewayChild } from '../../bench/gateway-child.js';
 import { parseConfig } from '../../src/config/index.js';
 import { DEMO_RELATIONSHIPS, migrateDatabase } from '../../src/demo.js';
-import { startEmbeddedCluster } from '../../src/embedded/index.js';
-import { createGateway } from '../../src/server/index.js';
+import { freePort, startEmbeddedCluster } from '../../src/embedded/index.js';
 import { malformedText, readOperation, type GeneratedOperation } from './document-generator.js';
 import { comparable, getRaw, postRaw, problemWith, type Exchange } from './fuzz-checks.js';
 
@@ -24,7 +24,6 @@ const MALFORMED = Number(process.env.FUZZ_MALFORMED ?? 1_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
 const CONCURRENCY = 10;
 
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-fuzz-'));
@@ -33,13 +32,13 @@ async function main() {
   try {
     const databases = ['engineer', 'app'].map((name) => ({ name, url: cluster.url(name), migrationsDir: path.resolve('migrations', name) }));
     for (const d of databases) await cluster.ensureDatabase(d.name);
-    const config = parseConfig({ databases, relationships: DEMO_RELATIONSHIPS, logLevel: 'silent', port: 4000, probeIntervalMs: 60_000 }, {});
-    for (const d of config.databases) await migrateDatabase(d);
-    config.port = 0;
-    const gateway = createGateway(config, { anonymous: { name: 'fuzz', role: 'admin' } });
-    await gateway.start();
+    const doc = { databases, relationships: DEMO_RELATIONSHIPS, logLevel: 'silent', port: await freePort(), probeIntervalMs: 60_000 };
+    for (const d of parseConfig(doc, {}).databases) await migrateDatabase(d);
+    // NOTE: the gateway runs in its own process, so its RSS is its own (not the load generator's).
+    const gateway = await startGatewayChild(doc);
     try {
-      await run(gateway.url, gateway.schemas.schema);
+      const introspection = (await postRaw(gateway.url, JSON.stringify({ query: getIntrospectionQuery() }))).body as unknown as { data: IntrospectionQuery };
+      await run(gateway.url, buildClientSchema(introspection.data), () => rssMb(gateway.pid));
     } finally {
       await gateway.stop();
     }
@@ -48,7 +47,7 @@ async function main() {
   }
 }
 
-async function run(url: string, schema: Parameters<typeof readOperation>[0]) {
+async function run(url: string, schema: GraphQLSchema, gatewayRss: () => number) {
   const tally = { documents: 0, requests: 0, fiveHundreds: 0, internal: 0, mismatches: 0, withErrors: 0 };
   const rss: string[] = [];
   const problems: string[] = [];
@@ -80,11 +79,7 @@ async function run(url: string, schema: Parameters<typeof readOperation>[0]) {
         }
       }),
     );
-    if ((i + CONCURRENCY) % 1000 < CONCURRENCY) {
-      globalThis.gc?.();
-      const { rss: now, heapUsed } = process.memoryUsage();
-      rss.push(`${i + CONCURRENCY}: ${mb(now)}/${mb(heapUsed)}/${planMemoStats().entries}`);
-    }
+    if ((i + CONCURRENCY) % 1000 < CONCURRENCY) rss.push(`${i + CONCURRENCY}: ${Math.round(gatewayRss())}`);
   }
   const base = `{ engineer { strategicDirectivesV2(where: { or: [{ id: { eq: "SD-001" } }, { not: { priority: { lt: 5 } } }] }, limit: 2) { id project { name } } } }`;
   const malformed = fc.sample(
@@ -100,7 +95,7 @@ async function run(url: string, schema: Parameters<typeof readOperation>[0]) {
   const seconds = (performance.now() - started) / 1000;
   console.log(`[fuzz] seed ${SEED}: ${tally.documents} generated documents (${tally.withErrors} answered with a GraphQL error), ${MALFORMED} malformed requests, ${tally.requests} requests in ${seconds.toFixed(1)} s`);
   console.log(`[fuzz] 5xx: ${tally.fiveHundreds}, internal errors: ${tally.internal}, inline/variable mismatches: ${tally.mismatches}`);
-  console.log(`[fuzz] RSS MB/heap MB after GC/cached plans, after N documents: ${rss.join(', ')}; at the end ${mb(process.memoryUsage().rss)} MB RSS`);
+  console.log(`[fuzz] gateway process RSS (MB) after N documents: ${rss.join(', ')}; at the end ${Math.round(gatewayRss())} MB`);
   for (const p of problems) console.log(`[fuzz] ${p}`);
   if (tally.fiveHundreds || tally.internal || tally.mismatches) process.exitCode = 1;
 }
