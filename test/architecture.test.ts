@@ -13,14 +13,15 @@ const ALLOWED: Record<string, string[]> = {
   naming: ['catalog', 'errors'],
   compile: ['naming', 'catalog', 'errors'],
   federation: ['compile', 'naming', 'catalog', 'config', 'errors'],
+  live: ['compile', 'connections', 'config', 'errors'],
   schema: ['auth', 'federation', 'compile', 'naming', 'catalog', 'config', 'errors'],
   control: ['auth', 'connections', 'config', 'errors'],
   ops: ['control', 'catalog', 'connections', 'config', 'errors'],
   admin: ['auth', 'schema', 'ops', 'control', 'naming', 'catalog', 'connections', 'config', 'errors'],
   console: [],
   // The command line sits on top, with main.ts and demo.ts (top-level modules, not folders).
-  cli: ['server', 'console', 'admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors', 'embedded', 'demo.js'],
-  server: ['console', 'admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
+  cli: ['server', 'console', 'live', 'admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors', 'embedded', 'demo.js'],
+  server: ['live', 'console', 'admin', 'auth', 'ops', 'control', 'schema', 'federation', 'compile', 'naming', 'catalog', 'connections', 'config', 'errors'],
 };
 
 /** Which package only which folders may import (STYLE.md: who owns which library). */

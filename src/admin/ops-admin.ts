@@ -1,3 +1,4 @@
+import { GatewayError } from '../errors/index.js';
 import { on } from 'node:events';
 import { callerDatabases, type Identity } from '../auth/index.js';
 import type { ConnectionRegistry } from '../connections/index.js';
@@ -17,6 +18,8 @@ export interface OpsAdminDeps {
   history?: (database: string | undefined, limit: number, within?: readonly string[]) => Promise<MigrationRunRecord[]> | undefined;
   /** Records an admin action; never throws into the caller. */
   audit: (entry: AuditEntry) => Promise<void>;
+  /** Notify mode of live queries: the trigger DDL for some tables, and the hook after it is installed. */
+  liveNotify?: { ddl(tables: readonly { schema: string; name: string }[]): string[]; installed(database: string): Promise<void> };
   /** How often `databaseStatus` re-sends the list without a status change (the probe interval). */
   statusEveryMs?: number;
   /** Tells the other instances what changed (the control bus); absent with a single instance. */
@@ -25,7 +28,7 @@ export interface OpsAdminDeps {
 
 type OpsAdmin = Pick<
   AdminApi,
-  'databases' | 'subscribeDatabases' | 'reloadCatalog' | 'migrationStatus' | 'migrationRuns' | 'migrationRun' | 'executeDDL' | 'createTable' | 'runMigrations' | 'subscribeRun' | 'subscribeSchemaChanged'
+  'databases' | 'subscribeDatabases' | 'reloadCatalog' | 'migrationStatus' | 'migrationRuns' | 'migrationRun' | 'executeDDL' | 'createTable' | 'installLiveNotify' | 'runMigrations' | 'subscribeRun' | 'subscribeSchemaChanged'
 >;
 
 const within = (run: { databases: readonly string[] }, databases: readonly string[] | undefined) => !databases || run.databases.every((d) => databases.includes(d));
@@ -53,6 +56,19 @@ export function createOpsAdmin(deps: OpsAdminDeps): OpsAdmin {
 
   return {
     databases: () => registry.list().map((c) => databaseInfo(deps, c.name)),
+    installLiveNotify: async (database, confirm, actor) => {
+      const model = schemas.databaseModels.find((m) => m.database === database);
+      if (!model || !deps.liveNotify) throw new GatewayError('NOT_FOUND', `[${database}] no catalog is known for this database`, { database, hint: 'check databases { status error }' });
+      if (registry.require(database).config.mode !== 'session') {
+        throw new GatewayError('TRANSACTION_POOLER', `[${database}] notify mode needs LISTEN, which a transaction-mode pooler cannot keep`, { database, hint: 'use the session pooler (port 5432), or keep polling' });
+      }
+      const tables = model.tables.map((t) => t.table).filter((t) => t.kind === 'table' || t.kind === 'partitioned_table');
+      const statements = deps.liveNotify.ddl(tables);
+      if (!confirm) return { database, statements, tables: tables.length, installed: false };
+      await ddl(database, statements.join(';\n'), { dryRun: false }, actor);
+      await deps.liveNotify.installed(database);
+      return { database, statements, tables: tables.length, installed: true };
+    },
     subscribeDatabases: (databases) => {
       const all = () => registry.list().map((c) => databaseInfo(deps, c.name));
       // SECURITY: a database-limited subscriber sees only its databases, as `databases` lists them.

@@ -46,7 +46,8 @@ const allGranted = (databases: readonly string[] | null | undefined, identity: I
 
 /**
  * SECURITY: the authorization table. Every root field (Query, Mutation, Subscription) must have
- * an entry here or the schema does not build; `Query.<database>` / `Mutation.<database>` and
+ * an entry here or the schema does not build; `Query.<database>`, `Mutation.<database>`,
+ * `Subscription.<database>` (live queries) and
  * cross-database relationship fields get theirs from {@link namespaceRule} and
  * {@link relationshipFieldRule}. The wrapper in `schema/` consults it before any resolver runs.
  */
@@ -63,6 +64,7 @@ export const ACCESS_TABLE: Readonly<Record<string, AccessRule>> = {
   'Mutation.reloadCatalog': { role: 'admin', databases: (a) => one(a.database) },
   'Mutation.executeDDL': { role: 'admin', databases: (a) => one(a.database) },
   'Mutation.createTable': { role: 'admin', databases: (a) => one(a.database) },
+  'Mutation.installLiveNotify': { role: 'admin', databases: (a) => one(a.database) },
   // NOTE: without `databases` the run covers the caller's databases (all of them only for an unrestricted caller).
   'Mutation.runMigrations': { role: 'admin', databases: (a) => list(a.databases) },
 
@@ -128,9 +130,9 @@ function databasesOf(entry: unknown): string[] | null {
   return database ? [database] : null;
 }
 
-/** `Query.<database>` needs reader on it, `Mutation.<database>` writer. */
-export function namespaceRule(operation: 'Query' | 'Mutation', database: string): AccessRule {
-  return { role: operation === 'Query' ? 'reader' : 'writer', databases: () => [database] };
+/** `Query.<database>` and `Subscription.<database>` (live queries) need reader on it, `Mutation.<database>` writer. */
+export function namespaceRule(operation: 'Query' | 'Mutation' | 'Subscription', database: string): AccessRule {
+  return { role: operation === 'Mutation' ? 'writer' : 'reader', databases: () => [database] };
 }
 
 /**
@@ -145,6 +147,6 @@ export function relationshipFieldRule(target: string): AccessRule {
 export function rootFieldRule(operation: 'Query' | 'Mutation' | 'Subscription', field: string, databases: ReadonlySet<string>): AccessRule | undefined {
   const listed = ACCESS_TABLE[`${operation}.${field}`];
   if (listed) return listed;
-  if (operation !== 'Subscription' && databases.has(field)) return namespaceRule(operation, field);
+  if (databases.has(field)) return namespaceRule(operation, field);
   return undefined;
 }

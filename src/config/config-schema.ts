@@ -72,6 +72,38 @@ export const rlsSchema = z
   .strict()
   .refine((r) => r.jwtSecret || r.jwksUrl, { message: 'rls needs jwtSecret or jwksUrl' });
 
+/** Defaults of `live` (live queries, see README "Live queries"). */
+export const DEFAULT_LIVE = { intervalMs: 1000, batchSize: 1000, maxPerConnection: 100, maxTotal: 10_000 } as const;
+
+/** Per-database overrides of `live`. */
+export const databaseLiveSchema = z
+  .object({
+    /** How often this database's live queries are refreshed (ms; default: the global `live.intervalMs`). */
+    intervalMs: z.number().int().min(20).max(3_600_000).optional(),
+    /** Most members (distinct variable sets) one refresh statement carries (default: the global `live.batchSize`). */
+    batchSize: z.number().int().min(1).max(100_000).optional(),
+    /**
+     * Refresh only cohorts whose tables changed, as told by statement-level triggers that
+     * `pg_notify` (installed by an admin with `installLiveNotify`). Needs a session-mode connection
+     * (LISTEN); until the triggers are there, or while the listener is down, cohorts are polled.
+     */
+    notify: z.boolean().optional(),
+  })
+  .strict();
+
+export const liveSchema = z
+  .object({
+    /** How often live queries are refreshed, in ms (default 1000). */
+    intervalMs: z.number().int().min(20).max(3_600_000).default(DEFAULT_LIVE.intervalMs),
+    /** Most members one refresh statement carries; a larger cohort takes several statements (default 1000). */
+    batchSize: z.number().int().min(1).max(100_000).default(DEFAULT_LIVE.batchSize),
+    /** Most live queries one WebSocket may hold open (default 100). */
+    maxPerConnection: z.number().int().min(1).default(DEFAULT_LIVE.maxPerConnection),
+    /** Most live queries this gateway holds open (default 10000). */
+    maxTotal: z.number().int().min(1).default(DEFAULT_LIVE.maxTotal),
+  })
+  .strict();
+
 export const databaseSchema = z
   .object({
     /** Namespace of this database in the GraphQL schema. */
@@ -108,6 +140,8 @@ export const databaseSchema = z
     /** node-pg-migrate directory (default migrations/<name>). */
     migrationsDir: z.string().optional(),
     rls: rlsSchema.optional(),
+    /** Live query overrides for this database (interval, batch size). */
+    live: databaseLiveSchema.optional(),
   })
   .strict()
   .refine((d) => [d.url, d.supabase, d.host].filter(Boolean).length === 1, {
@@ -263,6 +297,8 @@ export const configSchema = z
     auth: authSchema.default({ roleClaim: 'switchyard_role', databasesClaim: 'switchyard_databases', maxTokenAgeSeconds: DEFAULT_MAX_TOKEN_AGE_SECONDS }),
     /** Mask unexpected errors (always on) and hide GraphiQL/introspection when false. */
     introspection: z.boolean().default(true),
+    /** Live queries (`Subscription.<database>`): refresh interval, batch size, how many may be open. */
+    live: liveSchema.default({ ...DEFAULT_LIVE }),
     /** Browser origins allowed besides the gateway's own pages (see cors-schema.ts). */
     cors: corsSchema.default({ origins: [] }),
   })
@@ -282,3 +318,5 @@ export type RelationshipConfig = z.output<typeof relationshipSchema>;
 export type RlsConfig = z.output<typeof rlsSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
 export type CorsConfig = z.output<typeof corsSchema>;
+export type LiveConfig = z.output<typeof liveSchema>;
+export type DatabaseLiveConfig = z.output<typeof databaseLiveSchema>;

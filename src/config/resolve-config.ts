@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig } from './config-schema.js';
+import { configSchema, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabaseEntry, type ParsedConfig, type RelationshipConfig, type RlsConfig, type DatabaseLiveConfig } from './config-schema.js';
 import { supabasePoolerEndpoint } from './supabase.js';
 
 export type ConnectionMode = 'session' | 'transaction';
@@ -31,6 +31,8 @@ export interface DatabaseConfig {
   schemas: string[];
   migrationsDir: string;
   rls?: RlsConfig;
+  /** Live query overrides (interval, batch size); the global `live` applies where unset. */
+  live?: DatabaseLiveConfig;
 }
 
 export interface GatewayConfig extends Omit<ParsedConfig, 'databases'> {
@@ -122,6 +124,7 @@ export function resolveDatabase(entry: DatabaseEntry, index: number, baseDir: st
     schemas: entry.schemas,
     migrationsDir: path.resolve(baseDir, entry.migrationsDir ?? path.join('migrations', entry.name)),
     rls: entry.rls,
+    live: entry.live,
   };
 }
 

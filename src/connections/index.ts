@@ -4,3 +4,5 @@ export { clientConfig } from './pool.js';
 export { HALF_OPEN_INTERVAL_MS } from './breaker.js';
 export { ConnectionRegistry } from './connection-registry.js';
 export { connectionHint, connectionLostError, isConnectionLost, isUnavailableError, unavailableError } from './connection-errors.js';
+export { listen } from './listener.js';
+export type { Listener } from './listener.js';

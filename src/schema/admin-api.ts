@@ -86,6 +86,16 @@ export interface MigrationStatusInfo {
   pending: { name: string }[];
 }
 
+/** What `installLiveNotify` shows, or did. */
+export interface LiveNotifyInfo {
+  database: string;
+  /** The DDL, one statement each: shown without `confirm`, run in one transaction with it. */
+  statements: string[];
+  /** Tables that get the trigger. */
+  tables: number;
+  installed: boolean;
+}
+
 export interface DDLResultInfo {
   database: string;
   dryRun: boolean;
@@ -196,6 +206,8 @@ export interface AdminApi extends AccessLookup {
   migrationRun(id: string): Promise<MigrationRunInfo | undefined>;
   executeDDL(args: ExecuteDDLArgs, actor: Identity): Promise<DDLResultInfo>;
   createTable(args: CreateTableArgs, actor: Identity): Promise<DDLResultInfo>;
+  /** Notify mode for live queries: the trigger DDL of `database`, run only when `confirm` is true. */
+  installLiveNotify(database: string, confirm: boolean, actor: Identity): Promise<LiveNotifyInfo>;
   runMigrations(args: RunMigrationsArgs, actor: Identity): Promise<MigrationRunInfo>;
   subscribeRun(runId: string): AsyncIterableIterator<MigrationEventInfo>;
   /** Schema changes touching `databases` (undefined: all), each listing only those databases. */

@@ -1,4 +1,5 @@
 import { validateSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GatewayError } from '../errors/index.js';
 import type { DatabaseModel } from '../naming/index.js';
 import { declareAdminFields, type AdminTypes } from './admin-fields.js';
 import { createBuilder, type AnyRef, type Builder } from './builder.js';
@@ -87,7 +88,28 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
       ),
     }),
   });
-  if (admin.subscription) b.subscriptionType({ fields: admin.subscription });
+  b.subscriptionType({
+    fields: (t: any) => ({
+      ...admin.subscription(t),
+      ...Object.fromEntries(
+        queryFields
+          .filter(([, , empty]) => !empty)
+          .map(([name, ref]) => [
+            name,
+            t.field({
+              type: ref,
+              nullable: true,
+              description: `Live queries on "${name}": the fields of Query.${name}, pushed at once and again each time the result changes.`,
+              subscribe: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
+                if (!ctx.liveQuery) throw new GatewayError('BAD_USER_INPUT', `[${name}] this server does not serve live queries`);
+                return ctx.liveQuery(name);
+              },
+              resolve: () => ({}),
+            }),
+          ]),
+      ),
+    }),
+  });
   // SECURITY: access to every root field is decided by src/auth's table, applied here.
   const schema = guardRootFields(builder.toSchema({ sortSchema: false }), new Set(input.models.map((m) => m.database)));
   const problems = validateSchema(schema);

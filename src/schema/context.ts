@@ -27,4 +27,11 @@ export interface GatewayContext {
    * expired); throws UNAUTHENTICATED otherwise. Long-lived subscriptions call it.
    */
   recheckIdentity(): Promise<void>;
+  /**
+   * Opens a live query on `database` (`Subscription.<database>`): an iterator of refreshes, the
+   * first at once, then one per interval; the server executes the selection at each and pushes
+   * changed results only. Absent where the host serves no live queries.
+   * @throws GatewayError LIMIT_EXCEEDED above the live limits.
+   */
+  liveQuery?(database: string): AsyncIterableIterator<unknown>;
 }

@@ -13,19 +13,25 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * SECURITY: passes `source` through while the subscriber's credentials hold. They are checked
- * again before every event, at the JWT's `exp`, when this gateway revokes the API key, and every
+ * again before every event (unless `everyEvent` is false), at the JWT's `exp`, when this gateway revokes the API key, and every
  * {@link CREDENTIALS_RECHECK_MS}. When they end, one {@link SubscriptionEnded} is delivered (an
  * UNAUTHENTICATED error at the field) and the stream completes, releasing the source.
  */
-export function endWithCredentials<T>(source: AsyncIterableIterator<T>, ctx: GatewayContext, recheckMs = CREDENTIALS_RECHECK_MS): AsyncIterableIterator<T | SubscriptionEnded> {
+export function endWithCredentials<T>(
+  source: AsyncIterableIterator<T>,
+  ctx: GatewayContext,
+  recheckMs = CREDENTIALS_RECHECK_MS,
+  { everyEvent = true }: { /** Verify the credentials again before each event (off for live queries, which get one per interval). */ everyEvent?: boolean } = {},
+): AsyncIterableIterator<T | SubscriptionEnded> {
   const { identity } = ctx;
   let finished = false;
   let endedWith: GatewayError | undefined;
-  let signal!: (error: GatewayError) => void;
-  const ended = new Promise<GatewayError>((resolve) => (signal = resolve));
+  // NOTE: the waiting next() is woken directly; racing every next() against one long-lived
+  // promise would leave a reaction on it per event for the subscription's whole life.
+  let wake: ((error: GatewayError) => void) | undefined;
   const end = (error: GatewayError) => {
     endedWith ??= error;
-    signal(endedWith);
+    wake?.(endedWith);
   };
   const timers: NodeJS.Timeout[] = [];
   if (identity.expiresAt !== undefined) {
@@ -58,12 +64,16 @@ export function endWithCredentials<T>(source: AsyncIterableIterator<T>, ctx: Gat
     async next() {
       if (finished) return { done: true, value: undefined };
       if (endedWith) return last(endedWith);
-      const result = await Promise.race([source.next(), ended.then((error) => ({ ended: error }))]);
+      const result = await new Promise<IteratorResult<T> | { ended: GatewayError }>((resolve, reject) => {
+        wake = (error) => resolve({ ended: error });
+        source.next().then(resolve, reject);
+      }).finally(() => (wake = undefined));
       if ('ended' in result) return last(result.ended);
       if (result.done) {
         await cleanup();
         return result;
       }
+      if (!everyEvent) return result;
       try {
         await ctx.recheckIdentity();
       } catch (error) {

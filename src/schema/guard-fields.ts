@@ -23,12 +23,14 @@ export function guardResolver<S, A>(rule: AccessRule, resolve: GraphQLFieldResol
   };
 }
 
-function guardSubscription(rule: AccessRule, subscribe: Resolver, resolve: Resolver): { subscribe: Resolver; resolve: Resolver } {
+function guardSubscription(rule: AccessRule, subscribe: Resolver, resolve: Resolver, live: boolean): { subscribe: Resolver; resolve: Resolver } {
   return {
     subscribe: async (source, args, ctx, info) => {
       await checkAccess(rule, ctx.identity, args as FieldArgs, ctx.admin);
       const stream = (await subscribe(source, args, ctx, info)) as AsyncIterableIterator<unknown>;
-      return endWithCredentials(stream, ctx);
+      // PERF: a live query gets an event every interval; its credentials are checked on the key's
+      // revocation, at the token's exp and every CREDENTIALS_RECHECK_MS rather than at each refresh.
+      return endWithCredentials(stream, ctx, undefined, { everyEvent: !live });
     },
     // The last event of a subscription whose credentials ended carries the error; the stream then completes.
     resolve: (event, args, ctx, info) => {
@@ -55,7 +57,7 @@ export function guardRootFields(schema: GraphQLSchema, databases: ReadonlySet<st
       const rule = rootFieldRule(operation, field.name, databases);
       if (!rule) throw new Error(`[schema] ${operation}.${field.name} has no entry in the authorization table (src/auth/access-table.ts)`);
       const resolve = (field.resolve ?? defaultFieldResolver) as Resolver;
-      if (operation === 'Subscription' && field.subscribe) Object.assign(field, guardSubscription(rule, field.subscribe as Resolver, resolve));
+      if (operation === 'Subscription' && field.subscribe) Object.assign(field, guardSubscription(rule, field.subscribe as Resolver, resolve, databases.has(field.name)));
       else field.resolve = guardResolver(rule, resolve);
     }
   }

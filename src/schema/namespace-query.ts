@@ -47,7 +47,8 @@ async function resolveConnection(table: TableModel, args: ConnectionArgs, ctx: G
   });
   const [{ data }] = await ctx.read(table.database, query);
   const more = data.rows.length > plan.take;
-  const rows: { o: Row; c: unknown[] }[] = more ? data.rows.slice(0, plan.take) : data.rows;
+  // NOTE: a copy, never the statement's own array: live queries share one result between subscribers.
+  const rows: { o: Row; c: unknown[] }[] = data.rows.slice(0, plan.take);
   if (plan.backward) rows.reverse();
   const edges = rows.map((r) => ({ node: r.o, cursor: encodeCursor(r.c) }));
   return {

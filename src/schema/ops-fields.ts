@@ -1,6 +1,6 @@
 import type { MutationFieldsShape, QueryFieldsShape, SubscriptionFieldsShape } from '@pothos/core';
 import { GatewayError } from '../errors/index.js';
-import type { CreateTableArgs, DatabaseOutcomeInfo, DDLResultInfo, MigrationEventInfo, MigrationRunInfo, MigrationStatusInfo, SchemaChangedInfo } from './admin-api.js';
+import type { CreateTableArgs, DatabaseOutcomeInfo, DDLResultInfo, LiveNotifyInfo, MigrationEventInfo, MigrationRunInfo, MigrationStatusInfo, SchemaChangedInfo } from './admin-api.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { GatewayContext } from './context.js';
 
@@ -49,6 +49,15 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
       durationMs: t.exposeFloat('durationMs'),
       notices: t.exposeStringList('notices'),
       sql: t.exposeString('sql', { nullable: true, description: 'The SQL that ran (createTable).' }),
+    }),
+  });
+  const liveNotify = builder.objectRef<LiveNotifyInfo>('LiveNotifyInstall').implement({
+    description: 'The trigger DDL of live-query notify mode for one database, and whether it ran.',
+    fields: (t) => ({
+      database: t.exposeString('database'),
+      statements: t.exposeStringList('statements', { description: 'Every statement, in order; run in one transaction when confirmed.' }),
+      tables: t.exposeInt('tables', { description: 'Tables that get the statement-level trigger.' }),
+      installed: t.exposeBoolean('installed', { description: 'False: nothing ran (confirm was not given).' }),
     }),
   });
   const event = builder.objectRef<MigrationEventInfo>('MigrationEvent');
@@ -184,6 +193,13 @@ export function declareOpsFields(builder: Builder): { query: QueryFieldsShape<Ty
         description: 'Creates a table from a structured description (identifiers quoted, types checked).',
         args: { database: t.arg.string({ required: true }), input: t.arg({ type: createTable, required: true }), dryRun: t.arg.boolean({ defaultValue: false }) },
         resolve: (_p, a, ctx) => ctx.admin.createTable({ database: a.database, input: a.input as CreateTableArgs['input'], dryRun: !!a.dryRun }, ctx.identity),
+      }),
+      installLiveNotify: t.field({
+        type: liveNotify,
+        description:
+          'Notify mode for live queries (live.notify): statement-level triggers that pg_notify the changed table, so cohorts whose tables did not change are not polled. Without confirm: true it only shows the DDL.',
+        args: { database: t.arg.string({ required: true }), confirm: t.arg.boolean({ defaultValue: false, description: 'true runs the statements shown.' }) },
+        resolve: (_p, a, ctx) => ctx.admin.installLiveNotify(a.database, a.confirm === true, ctx.identity),
       }),
       runMigrations: t.field({
         type: run,

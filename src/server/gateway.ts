@@ -21,7 +21,9 @@ import { createHttpServer } from './http-server.js';
 import { createTrustedDocuments } from './trusted-documents.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { createContextFactory } from './request-context.js';
+import { createContextFactory, runRead } from './request-context.js';
+import { ChangeNotifications, createTypeOracle, LiveScheduler, notifyDdl } from '../live/index.js';
+import { listen } from '../connections/index.js';
 import { SchemaManager } from './schema-manager.js';
 import { createGatewayYoga } from './yoga.js';
 
@@ -50,6 +52,8 @@ export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   readonly server: Server;
   readonly log: Logger;
+  /** Live queries: refresh timers, cohorts and their counters (`live.stats()`, `live.onRefresh`). */
+  readonly live: LiveScheduler;
   /** What the fast path answered and declined since start. */
   readonly fastPath: FastPathStats;
   /** http://host:port once started. */
@@ -105,8 +109,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     },
   });
   const configured = new Set(config.databases.map((d) => d.name));
+  const notifications = new ChangeNotifications({
+    listen: (connection, channel, onNotify, onLost) => listen(connection.config, channel, onNotify, onLost),
+    wanted: (connection) => connection.config.live?.notify === true,
+    onProblem: (database, error) => log.warn({ database, err: (error as Error)?.message ?? String(error) }, 'live notify listener down; polling meanwhile'),
+  });
   const sync = createControlSync({ registry, schemas, relationships, configuredRelationships: config.relationships, configured, control: () => control, log });
   const admin = createAdminApi({
+    liveNotify: { ddl: notifyDdl, installed: (database) => notifications.rewatch(registry.require(database)) },
     announce,
     revocations,
     known: sync.known,
@@ -122,7 +132,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     migrationsRoot: config.migrationsRoot ? path.resolve(config.migrationsRoot) : undefined,
   });
   const metrics = createMetrics(registry);
+  const live = new LiveScheduler({
+    live: config.live,
+    override: (database) => registry.get(database)?.config.live,
+    run: runRead,
+    types: createTypeOracle(),
+    onStatement: (database) => metrics.statement(database),
+    notify: notifications,
+  });
+  live.onRefresh(metrics.live(() => live.stats().open));
   const context = createContextFactory({
+    live,
     registry,
     onStatement: metrics.statement,
     limits: config.limits,
@@ -199,6 +219,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     yoga,
     server: http.server,
     log,
+    live,
     fastPath: fastPath.stats,
     url: '',
     instanceId,
@@ -221,6 +242,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       log.info({ endpoint: `${gateway.url}/graphql`, databases: registry.list().map((c) => `${c.name}:${c.status}`) }, 'switchyard is listening');
     },
     async stop() {
+      live.close();
       await http.close();
       await runs.drain();
       clearInterval(reaper);

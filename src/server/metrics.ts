@@ -9,6 +9,8 @@ export interface GatewayMetrics {
   /** Times one HTTP request. */
   observe(path: string, status: number, seconds: number): void;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Reports live queries: open ones (gauge, read at scrape), and each refresh's cost. */
+  live(open: () => number): (refresh: { statements: number; cached: number; durationMs: number }) => void;
 }
 
 export function createMetrics(connections: ConnectionRegistry): GatewayMetrics {
@@ -41,6 +43,22 @@ export function createMetrics(connections: ConnectionRegistry): GatewayMetrics {
   perDatabase('switchyard_pool_connections', 'Open connections in the pool', (c) => c.poolStats().total);
   perDatabase('switchyard_pool_waiting', 'Requests waiting for a pooled connection', (c) => c.poolStats().waiting);
   return {
+    live(open) {
+      new Gauge({ name: 'switchyard_live_queries', help: 'Live queries open', registers: [registry], collect() { this.set(open()); } });
+      const refreshStatements = new Counter({ name: 'switchyard_live_refresh_statements_total', help: 'Statements sent by live query refreshes', registers: [registry] });
+      const cached = new Counter({ name: 'switchyard_live_cached_members_total', help: 'Live query members answered without a statement (notify mode, tables unchanged)', registers: [registry] });
+      const refreshes = new Histogram({
+        name: 'switchyard_live_refresh_duration_seconds',
+        help: 'One refresh of live queries: statements and executions',
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      });
+      return (refresh) => {
+        refreshStatements.inc(refresh.statements);
+        cached.inc(refresh.cached);
+        refreshes.observe(refresh.durationMs / 1000);
+      };
+    },
     statement: (database) => statements.inc({ database }),
     observe: (path, status, seconds) => requests.observe({ path, status: String(status) }, seconds),
     async handle(_req, res) {

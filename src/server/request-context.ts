@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { CompiledQuery, PageLimits } from '../compile/index.js';
 import { type Connection, type ConnectionRegistry, type SessionSettings } from '../connections/index.js';
 import { GatewayError } from '../errors/index.js';
+import type { LiveScheduler, LiveShare, LiveTick } from '../live/index.js';
 import { databaseError, type AdminApi, type GatewayContext, type Identity } from '../schema/index.js';
 
 /** What yoga (HTTP) or graphql-ws (WebSocket) hands the context factory. */
@@ -9,6 +11,8 @@ export interface InitialContext {
   request?: Request;
   req?: { headers: Record<string, string | string[] | undefined> };
   connectionParams?: Record<string, unknown>;
+  /** The WebSocket of a graphql-ws operation (live query limits are per socket). */
+  socket?: object;
 }
 
 /** The bearer token of a request, from HTTP headers or graphql-ws connection params. */
@@ -32,6 +36,49 @@ export interface ContextDeps {
   rlsSession(connection: Connection, token: string | undefined): Promise<SessionSettings | undefined>;
   /** Told of every statement sent (metrics). */
   onStatement?: (database: string) => void;
+  /** Serves live queries (`Subscription.<database>`); without it they are refused. */
+  live?: LiveScheduler;
+}
+
+type Rows = Record<string, any>[];
+
+/** One read statement, inside an RLS transaction when `rls` is set. */
+export async function runRead(connection: Connection, rls: SessionSettings | undefined, query: { sql: string; parameters: readonly unknown[] }): Promise<Rows> {
+  return rls
+    ? connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
+    : (await connection.query(query.sql, query.parameters)).rows;
+}
+
+/**
+ * How a request's context reads during one live refresh: through the refresh's cohorts. A symbol
+ * property, because yoga hands resolvers a copy of the context that keeps own properties.
+ */
+const LIVE_CONTEXT = Symbol('switchyard.liveContext');
+/** Equal for requests with the same credentials: they read the same rows under the same sessions. */
+const CREDENTIALS_KEY = Symbol('switchyard.credentialsKey');
+/** Set by the server's subscribe on the operation's context before the live query opens. */
+const LIVE_SHARE = Symbol('switchyard.liveShare');
+type WithLive = GatewayContext & { [LIVE_CONTEXT]?: (tick: LiveTick) => GatewayContext; [CREDENTIALS_KEY]?: string; [LIVE_SHARE]?: LiveShare };
+
+/** Tells the live query that `ctx`'s operation opens how it shares executions with equal ones. */
+export function setLiveShare(ctx: GatewayContext, share: LiveShare): void {
+  (ctx as WithLive)[LIVE_SHARE] = share;
+}
+
+/** A key equal for contexts built from the same credentials (a digest of the bearer token, or none). */
+export function credentialsKey(ctx: GatewayContext): string {
+  return (ctx as WithLive)[CREDENTIALS_KEY] ?? '';
+}
+
+/**
+ * The context a live query's selection executes with at one refresh: reads go to `tick`
+ * (multiplexed with every other live query of that refresh, under this caller's RLS session)
+ * and the per-request cache (federation loaders) is fresh; everything else is the subscriber's.
+ */
+export function liveContext(ctx: GatewayContext, tick: LiveTick): GatewayContext {
+  const make = (ctx as WithLive)[LIVE_CONTEXT];
+  if (!make) throw new GatewayError('BAD_USER_INPUT', '[live] this context serves no live queries');
+  return make(tick);
 }
 
 /**
@@ -79,14 +126,12 @@ export function createContextFactory(deps: ContextDeps) {
       const connection = deps.registry.require(database);
       const rls = await session(connection);
       try {
-        return rls
-          ? await connection.transaction(async (client) => (await client.query(connection.statement(query.sql, query.parameters))).rows, rls)
-          : (await connection.query(query.sql, query.parameters)).rows;
+        return await runRead(connection, rls, query);
       } catch (error) {
         throw databaseError(error, database);
       }
     };
-    return {
+    const ctx: ServerContext & WithLive = {
       identity,
       countStatement: (database) => deps.onStatement?.(database),
       async readTexts(database, query) {
@@ -124,5 +169,30 @@ export function createContextFactory(deps: ContextDeps) {
           }), rls);
       },
     };
+    const live = deps.live;
+    if (live) {
+      // NOTE: limits count per WebSocket; an operation without one (HTTP) counts alone.
+      const owner = initial.socket ?? ctx;
+      ctx[CREDENTIALS_KEY] = token ? createHash('sha256').update(token).digest('base64') : '';
+      // NOTE: called as ctx.liveQuery(…) on the operation's context, which carries its share.
+      ctx.liveQuery = function (this: WithLive, database: string) {
+        return live.subscribe(database, owner, this?.[LIVE_SHARE]);
+      };
+      ctx[LIVE_CONTEXT] = (tick) => ({
+        ...ctx,
+        cache: new Map(),
+        async read(database, query) {
+          const connection = deps.registry.require(database);
+          const rls = await session(connection);
+          try {
+            // SECURITY: members are grouped by RLS session (role and claims): one statement runs under one session.
+            return await tick.read(connection, rls, rls ? JSON.stringify(rls) : '', query);
+          } catch (error) {
+            throw databaseError(error, database);
+          }
+        },
+      });
+    }
+    return ctx;
   };
 }

@@ -2,7 +2,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, subscribe } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/index.js';
@@ -11,6 +11,7 @@ import { corsOptions, useBrowserSafety, type OriginPolicy } from './browser-safe
 import type { InitialContext } from './request-context.js';
 import type { SchemaManager } from './schema-manager.js';
 import { createDocumentCaches } from './document-cache.js';
+import { liveAwareSubscribe } from './live-subscribe.js';
 import { useJit } from './use-jit.js';
 import { useProvidedVariables } from './use-provided-variables.js';
 import { useRequestLimits } from './use-request-limits.js';
@@ -50,8 +51,9 @@ export function createGatewayYoga(
     useSchemaSwap(schemas),
     useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     useTrustedDocuments(trusted),
-    // PERF: graphql-js subscribe (no incremental delivery is offered); queries and mutations run JIT-compiled.
-    { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) } as Plugin,
+    // PERF: graphql-js subscribe (no incremental delivery is offered), with live queries pushed on change
+    // only; queries and mutations run JIT-compiled.
+    { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(liveAwareSubscribe as never) } as Plugin,
     useProvidedVariables(),
     useJit(),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,

@@ -95,6 +95,7 @@ const EXPECT: Record<string, Case> = {
   'Mutation.reloadCatalog': { role: 'admin', app: true, op: () => `mutation { reloadCatalog(database: "app") { name } }` },
   'Mutation.executeDDL': { role: 'admin', app: true, op: () => `mutation { executeDDL(database: "app", sql: "CREATE TABLE walk_dry (id int)", dryRun: true) { dryRun } }` },
   'Mutation.createTable': { role: 'admin', app: true, op: () => `mutation { createTable(database: "app", dryRun: true, input: { name: "walk_dry", columns: [{ name: "id", type: "int4" }] }) { dryRun } }` },
+  'Mutation.installLiveNotify': { role: 'admin', app: true, op: () => `mutation { installLiveNotify(database: "app") { installed } }` },
   'Mutation.runMigrations': { role: 'admin', app: true, op: () => `mutation { runMigrations(databases: ["app"], dryRun: true) { id } }` },
   'Mutation.registerDatabase': { role: 'admin', app: true, op: () => `mutation { registerDatabase(input: { name: "app", url: "postgres://u:p@127.0.0.1:1/x" }) { name } }` },
   'Mutation.updateDatabase': { role: 'admin', app: true, op: () => `mutation { updateDatabase(input: { name: "app", url: "postgres://u:p@127.0.0.1:1/x" }) { name } }` },
@@ -111,6 +112,8 @@ const EXPECT: Record<string, Case> = {
   'Subscription.schemaChanged': { role: 'reader', app: false, op: () => `subscription { schemaChanged { at } }` },
   'Subscription.databaseStatus': { role: 'reader', app: false, op: () => `subscription { databaseStatus { name status } }` },
   'Subscription.migrationProgress': { role: 'reader', app: true, op: () => `subscription { migrationProgress(runId: "${appRunId}") { type } }` },
+  'Subscription.engineer': { role: 'reader', app: false, op: () => `subscription { engineer { strategicDirectivesV2(limit: 1) { id } } }` },
+  'Subscription.app': { role: 'reader', app: true, op: () => `subscription { app { projects(limit: 1) { id } } }` },
 };
 
 function expected(who: Who, c: Case): Outcome {

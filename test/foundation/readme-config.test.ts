@@ -24,8 +24,14 @@ describe('the README', () => {
   });
 
   it('has an access-control example that validates', () => {
-    const config = parseConfig({ ...parseYaml(yamlBlocks[1]), databases: [] }, env);
+    const config = parseConfig({ ...parseYaml(yamlBlocks.find((b) => b.startsWith('control:'))!), databases: [] }, env);
     expect(config.auth).toMatchObject({ anonymousRole: 'reader', adminApiKey: env.SWITCHYARD_ADMIN_KEY });
     expect(config.control?.url).toContain('pw4');
+  });
+
+  it('has a live query example that validates, with a per-database interval', () => {
+    const config = parseConfig(parseYaml(yamlBlocks.find((b) => b.startsWith('live:'))!), { ...env, SHOP_DB_PASSWORD: 'pw5' });
+    expect(config.live).toEqual({ intervalMs: 1000, batchSize: 1000, maxPerConnection: 100, maxTotal: 10000 });
+    expect(config.databases[0].live).toEqual({ intervalMs: 250, batchSize: 500, notify: true });
   });
 });
