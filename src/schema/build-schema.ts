@@ -54,22 +54,14 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
   for (const extend of input.extensions ?? []) extend(builder, databases);
   const admin: AdminTypes = declareAdminFields(builder);
 
+  // NOTE: databases without tables get no namespace: an object type needs a field.
+  const namespaces = queryFields.filter(([, , empty]) => !empty);
+  /** One nullable field per database namespace, built by `field`. */
+  const perDatabase = (field: (name: string, ref: AnyRef) => unknown) => Object.fromEntries(namespaces.map(([name, ref]) => [name, field(name, ref)]));
   b.queryType({
     fields: (t: any) => ({
       ...admin.query(t),
-      ...Object.fromEntries(
-        queryFields
-          .filter(([, , empty]) => !empty)
-          .map(([name, ref]) => [
-            name,
-            t.field({
-              type: ref,
-              nullable: true,
-              description: `The database "${name}".`,
-              resolve: () => ({}),
-            }),
-          ]),
-      ),
+      ...perDatabase((name, ref) => t.field({ type: ref, nullable: true, description: `The database "${name}".`, resolve: () => ({}) })),
     }),
   });
   b.mutationType({
@@ -91,22 +83,17 @@ export function buildGatewaySchema(input: SchemaInput): GraphQLSchema {
   b.subscriptionType({
     fields: (t: any) => ({
       ...admin.subscription(t),
-      ...Object.fromEntries(
-        queryFields
-          .filter(([, , empty]) => !empty)
-          .map(([name, ref]) => [
-            name,
-            t.field({
-              type: ref,
-              nullable: true,
-              description: `Live queries on "${name}": the fields of Query.${name}, pushed at once and again each time the result changes.`,
-              subscribe: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
-                if (!ctx.liveQuery) throw new GatewayError('BAD_USER_INPUT', `[${name}] this server does not serve live queries`);
-                return ctx.liveQuery(name);
-              },
-              resolve: () => ({}),
-            }),
-          ]),
+      ...perDatabase((name, ref) =>
+        t.field({
+          type: ref,
+          nullable: true,
+          description: `Live queries on "${name}": the fields of Query.${name}, pushed at once and again each time the result changes.`,
+          subscribe: (_p: unknown, _a: unknown, ctx: GatewayContext) => {
+            if (!ctx.liveQuery) throw new GatewayError('BAD_USER_INPUT', `[${name}] this server does not serve live queries`);
+            return ctx.liveQuery(name);
+          },
+          resolve: () => ({}),
+        }),
       ),
     }),
   });

@@ -1,19 +1,9 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import type { GraphQLResponse, TestGateway } from '../helpers/gateway.js';
+import type { Client } from 'graphql-ws';
+import { wsClient, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
-/** A graphql-ws client on the gateway, sending `token` (if any) as connection params. */
-export function wsClient(gw: TestGateway, token?: string): Client {
-  return createClient({
-    url: gw.url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-  });
-}
+export { wsClient };
 
 export interface Subscription {
   /** Every `next` payload so far. */

@@ -1,4 +1,6 @@
+import { createClient, type Client } from 'graphql-ws';
 import type { Logger } from 'pino';
+import WebSocket from 'ws';
 import { parseConfig } from '../../src/config/index.js';
 import type { Identity } from '../../src/schema/index.js';
 import { createGateway, type Gateway } from '../../src/server/index.js';
@@ -84,4 +86,15 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A lazy graphql-ws client (real WebSocket) on the gateway, sending `token` (if any) as connection params. */
+export function wsClient(gw: { url: string }, token?: string): Client {
+  return createClient({
+    url: gw.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
 }

@@ -1,6 +1,5 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import type { TestGateway } from '../helpers/gateway.js';
+import type { Client } from 'graphql-ws';
+import { wsClient, type TestGateway } from '../helpers/gateway.js';
 
 export interface LiveResult {
   data?: any;
@@ -16,15 +15,7 @@ export interface LiveSubscription {
 }
 
 /** A graphql-ws client (real WebSocket) on the gateway. */
-export function liveClient(gw: TestGateway, token?: string): Client {
-  return createClient({
-    url: gw.url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-  });
-}
+export const liveClient = wsClient;
 
 /** Subscribes and records each `next` payload with its arrival time. */
 export function live(client: Client, query: string, variables?: Record<string, unknown>): LiveSubscription {
