@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { ColumnModel } from '../naming/index.js';
 import { Aliases, compiler, jsonArray, rowObject, selectRows, tableRef, type CompiledQuery } from './compile-select.js';
 import type { SelectPlan } from './plan.js';
@@ -20,6 +20,29 @@ export interface BatchQuery {
  * column's own type, so the index on the target column is used.
  */
 export function compileBatch(plan: SelectPlan, targetColumns: ColumnModel[], many: boolean): BatchQuery {
+  return keyedBatch(
+    targetColumns,
+    (alias, aliases, link) =>
+      many
+        ? jsonArray(selectRows(plan, alias, aliases, { link }))
+        : sql`(select ${rowObject(plan, alias, aliases)} from ${tableRef(plan)} as ${sql.id(alias)} where ${link} limit 1)`,
+    (keys, value) => sql`${keys} select coalesce(json_agg(${value} order by k.i), '[]'::json) as data from k`,
+  );
+}
+
+type Sql = RawBuilder<unknown>;
+
+/**
+ * The frame every keyed batch shares: the key tuples as bound text arrays unnested `WITH
+ * ORDINALITY` into `k`, and `link`, the condition joining the target alias to `k` (each key cast
+ * back to its column's type). `value` builds the per-key expression; `select` the statement
+ * around the `with k as (…)` it is handed.
+ */
+export function keyedBatch(
+  targetColumns: ColumnModel[],
+  value: (alias: string, aliases: Aliases, link: Sql) => Sql,
+  select: (keys: Sql, value: Sql) => Sql,
+): BatchQuery {
   const aliases = new Aliases();
   const alias = aliases.next();
   const keyNames = targetColumns.map((_, i) => `v${i}`);
@@ -29,13 +52,9 @@ export function compileBatch(plan: SelectPlan, targetColumns: ColumnModel[], man
     targetColumns.map((c, i) => sql`${sql.id(alias, c.column.name)} = ${sql.id('k', keyNames[i])}::${sql.id(c.column.typeSchema, c.column.type)}`),
     sql` and `,
   );
-  const value = many
-    ? jsonArray(selectRows(plan, alias, aliases, { link }))
-    : sql`(select ${rowObject(plan, alias, aliases)} from ${tableRef(plan)} as ${sql.id(alias)} where ${link} limit 1)`;
   const columns = sql.join([...keyNames.map((n) => sql.id(n)), sql.id('i')]);
-  const compiled = sql`with k as (select * from unnest(${sql.join(arrays)}) with ordinality as k(${columns})) select coalesce(json_agg(${value} order by k.i), '[]'::json) as data from k`.compile(
-    compiler,
-  );
+  const keys = sql`with k as (select * from unnest(${sql.join(arrays)}) with ordinality as k(${columns}))`;
+  const compiled = select(keys, value(alias, aliases, link)).compile(compiler);
   return { sql: compiled.sql, rest: compiled.parameters.slice(targetColumns.length), keyColumns: targetColumns.length };
 }
 

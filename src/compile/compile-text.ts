@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ColumnModel, EnumModel } from '../naming/index.js';
 import { Aliases, col, compiler, conditionSql, orderSql, tableRef, type CompiledQuery } from './compile-select.js';
-import type { BatchQuery } from './compile-batch.js';
+import { keyedBatch, type BatchQuery } from './compile-batch.js';
 import type { FieldPlan, RemoteFieldPlan, SelectPlan } from './plan.js';
 
 type Sql = RawBuilder<unknown>;
@@ -193,18 +193,12 @@ export function compileByPkText(plan: SelectPlan): TextQuery {
  * {@link textSupport} accepts without cross-database fields.
  */
 export function compileBatchText(plan: SelectPlan, targetColumns: ColumnModel[], many: boolean): BatchQuery {
-  const aliases = new Aliases();
-  const alias = aliases.next();
-  const keyNames = targetColumns.map((_, i) => `v${i}`);
-  const arrays = targetColumns.map(() => sql`${[]}::text[]`);
-  const link = sql.join(
-    targetColumns.map((c, i) => sql`${sql.id(alias, c.column.name)} = ${sql.id('k', keyNames[i])}::${sql.id(c.column.typeSchema, c.column.type)}`),
-    sql` and `,
+  return keyedBatch(
+    targetColumns,
+    (alias, aliases, link) =>
+      many
+        ? arrayOf(recordRows(plan, alias, aliases, link))
+        : sql`(select row_to_json(__r) from (${recordRows({ ...plan, orderBy: [], limit: 1 }, alias, aliases, link)}) as __r)`,
+    (keys, value) => sql`${keys} select ${value}::text as data from k order by k.i`,
   );
-  const value = many
-    ? arrayOf(recordRows(plan, alias, aliases, link))
-    : sql`(select row_to_json(__r) from (${recordRows({ ...plan, orderBy: [], limit: 1 }, alias, aliases, link)}) as __r)`;
-  const columns = sql.join([...keyNames.map((n) => sql.id(n)), sql.id('i')]);
-  const compiled = sql`with k as (select * from unnest(${sql.join(arrays)}) with ordinality as k(${columns})) select ${value}::text as data from k order by k.i`.compile(compiler);
-  return { sql: compiled.sql, rest: compiled.parameters.slice(targetColumns.length), keyColumns: targetColumns.length };
 }
