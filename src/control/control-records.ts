@@ -82,3 +82,26 @@ export function clampLimit(limit: number | undefined, fallback: number, max = 10
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** Columns of `switchyard.migration_runs` that make a run (events aside), in the order `runFromRow` reads them. */
+export const RUN_COLUMNS = 'id, databases, direction, status, error, started_by, started_at, finished_at, count, dry_run, parallel, on_error, outcomes';
+
+/** A `migration_runs` row (selected with {@link RUN_COLUMNS}) as a run record, with the events given. */
+export function runFromRow(r: Record<string, any>, events: unknown[]): MigrationRunRecord {
+  return {
+    id: r.id,
+    databases: r.databases,
+    direction: r.direction,
+    status: r.status,
+    error: r.error,
+    events,
+    startedBy: r.started_by,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    count: r.count,
+    dryRun: r.dry_run,
+    parallel: r.parallel,
+    onError: r.on_error,
+    outcomes: r.outcomes,
+  } as MigrationRunRecord;
+}

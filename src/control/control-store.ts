@@ -15,6 +15,8 @@ import {
 import {
   AUDIT_SUMMARY_MAX,
   clampLimit,
+  RUN_COLUMNS,
+  runFromRow,
   truncate,
   type AuditEntry,
   type AuditRecord,
@@ -153,7 +155,7 @@ export class ControlStore {
    */
   async listMigrationRuns(database?: string, limit?: number, within?: readonly string[]): Promise<MigrationRunRecord[]> {
     const { rows } = await this.connection.query(
-      `SELECT id, databases, direction, status, error, started_by, started_at, finished_at, count, dry_run, parallel, on_error, outcomes,
+      `SELECT ${RUN_COLUMNS},
          coalesce((SELECT jsonb_agg(e.event ORDER BY e.seq) FROM switchyard.migration_run_events e WHERE e.run_id = r.id), r.events) AS events
        FROM switchyard.migration_runs r
        WHERE ($1::text IS NULL OR $1 = ANY (databases)) AND ($3::text[] IS NULL OR databases <@ $3::text[])
@@ -161,22 +163,7 @@ export class ControlStore {
        LIMIT $2`,
       [database ?? null, clampLimit(limit, 50), within ? [...within] : null],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      databases: r.databases,
-      direction: r.direction,
-      status: r.status,
-      error: r.error,
-      events: r.events,
-      startedBy: r.started_by,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      count: r.count,
-      dryRun: r.dry_run,
-      parallel: r.parallel,
-      onError: r.on_error,
-      outcomes: r.outcomes,
-    }));
+    return rows.map((r) => runFromRow(r, r.events));
   }
 
   // ── audit log ────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import type { Connection } from '../connections/index.js';
 import type { ControlBus } from './control-bus.js';
+import { RUN_COLUMNS, runFromRow } from './control-records.js';
 
 /** A stored event: the ops layer's event value, with the stamp every event carries. */
 export interface StoredRunEvent {
@@ -92,29 +93,11 @@ export class RunStore<Run extends StoredRun, Event extends StoredRunEvent> {
   async load(runId: string): Promise<(Run & { events: Event[] }) | undefined> {
     if (!UUID.test(runId)) return undefined;
     const { rows } = await this.connection.query(
-      `SELECT id, databases, direction, status, error, started_by, started_at, finished_at, count, dry_run, parallel, on_error, outcomes
-       FROM switchyard.migration_runs WHERE id = $1`,
+      `SELECT ${RUN_COLUMNS} FROM switchyard.migration_runs WHERE id = $1`,
       [runId],
     );
     if (!rows[0]) return undefined;
-    const r = rows[0];
-    const run = {
-      id: r.id,
-      databases: r.databases,
-      direction: r.direction,
-      status: r.status,
-      error: r.error,
-      startedBy: r.started_by,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      count: r.count,
-      dryRun: r.dry_run,
-      parallel: r.parallel,
-      onError: r.on_error,
-      outcomes: r.outcomes,
-      events: await this.events(runId, 0),
-    };
-    return run as unknown as Run & { events: Event[] };
+    return runFromRow(rows[0], await this.events(runId, 0)) as unknown as Run & { events: Event[] };
   }
 
   async events(runId: string, after: number): Promise<Event[]> {
