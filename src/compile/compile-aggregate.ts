@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { ColumnModel, RelationModel } from '../naming/index.js';
+import type { ColumnModel } from '../naming/index.js';
 import { avgScalar, sumScalar } from './aggregate-columns.js';
 import type { AggregateExpr, AggregateField, AggregateOrderTerm, AggregatePlan, GroupByPlan, GroupKey, HavingCondition } from './aggregate-plan.js';
-import { Aliases, col, compiler, conditionSql, jsonArray, selectRows, tableRef, type CompiledQuery } from './compile-select.js';
+import { Aliases, col, compiler, conditionSql, jsonArray, orderedComparison, relationLink, selectRows, tableRef, type CompiledQuery } from './compile-select.js';
 import type { BatchQuery } from './compile-batch.js';
 import type { Condition, FieldPlan } from './plan.js';
 
@@ -77,14 +77,6 @@ function aggregateValue(field: AggregateField, alias: string, aliases: Aliases, 
   }
 }
 
-/** `inner.<target columns> = parent.<columns>` of a one-to-many relation. */
-function relationLink(relation: RelationModel, inner: string, parent: string): Sql {
-  return sql.join(
-    relation.targetColumns.map((target, i) => sql`${sql.id(inner, target)} = ${sql.id(parent, relation.columns[i])}`),
-    sql` and `,
-  );
-}
-
 /** `(select <aggregates> from target where link and where)`: the aggregate twin of a relation, one row per parent. */
 export function relationAggregateValue(field: Extract<FieldPlan, { kind: 'aggregate' }>, parent: string, aliases: Aliases): Sql {
   const { relation, aggregate } = field;
@@ -99,12 +91,13 @@ function comparison(left: Sql, cond: Extract<HavingCondition, { op: 'cmp' }>): S
   // SECURITY: values are bound parameters; operators come from this fixed list.
   const v = sql`${cond.value}`;
   switch (cond.cmp) {
-    case 'eq': return sql`${left} = ${v}`;
-    case 'neq': return sql`${left} <> ${v}`;
-    case 'gt': return sql`${left} > ${v}`;
-    case 'gte': return sql`${left} >= ${v}`;
-    case 'lt': return sql`${left} < ${v}`;
-    case 'lte': return sql`${left} <= ${v}`;
+    case 'eq':
+    case 'neq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return orderedComparison(left, cond.cmp, v);
     case 'in': return sql`${left} = any(${cond.value})`;
     case 'nin': return sql`not (${left} = any(${cond.value}))`;
     default: throw new Error(`[compile] ${cond.cmp} does not apply to aggregates`);

@@ -1,5 +1,5 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type RawBuilder } from 'kysely';
-import type { ColumnModel } from '../naming/index.js';
+import type { ColumnModel, RelationModel } from '../naming/index.js';
 import { aggregateOrderValue, relationAggregateCondition, relationAggregateValue } from './compile-aggregate.js';
 import type { Condition, ConnectionPlan, FieldPlan, ListOrderTerm, OrderTerm, SelectPlan } from './plan.js';
 
@@ -53,10 +53,7 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
     case 'relation': {
       const inner = aliases.next();
       const { relation, select } = field;
-      const link = sql.join(
-        relation.targetColumns.map((target, i) => sql`${sql.id(inner, target)} = ${sql.id(alias, relation.columns[i])}`),
-        sql` and `,
-      );
+      const link = relationLink(relation, inner, alias);
       if (!relation.many) {
         return sql`(select ${rowObject(select, inner, aliases)} from ${tableRef(select)} as ${sql.id(inner)} where ${link})`;
       }
@@ -83,18 +80,39 @@ export function jsonArray(rows: Sql): Sql {
   return sql`(select coalesce(json_agg(__r.o), '[]'::json) from (${rows}) as __r)`;
 }
 
-function comparison(ref: Sql, cond: Extract<Condition, { op: 'cmp' }>): Sql {
-  const json = cond.column.scalar === 'JSON';
-  // SECURITY: values are always bound parameters; only operators from this fixed list are spliced.
-  const v = json ? sql`${JSON.stringify(cond.value)}::jsonb` : sql`${cond.value}`;
-  const left = json ? sql`${ref}::jsonb` : ref;
-  switch (cond.cmp) {
+/** `inner.<target columns> = outer.<columns>`: a relation's join condition. */
+export function relationLink(relation: RelationModel, inner: string, outer: string): Sql {
+  return sql.join(
+    relation.targetColumns.map((target, i) => sql`${sql.id(inner, target)} = ${sql.id(outer, relation.columns[i])}`),
+    sql` and `,
+  );
+}
+
+/** `left <op> v` for the ordering comparisons; the operator comes from this fixed list, never from input. */
+export function orderedComparison(left: Sql, cmp: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte', v: Sql): Sql {
+  switch (cmp) {
     case 'eq': return sql`${left} = ${v}`;
     case 'neq': return sql`${left} <> ${v}`;
     case 'gt': return sql`${left} > ${v}`;
     case 'gte': return sql`${left} >= ${v}`;
     case 'lt': return sql`${left} < ${v}`;
     case 'lte': return sql`${left} <= ${v}`;
+  }
+}
+
+function comparison(ref: Sql, cond: Extract<Condition, { op: 'cmp' }>): Sql {
+  const json = cond.column.scalar === 'JSON';
+  // SECURITY: values are always bound parameters; only operators from this fixed list are spliced.
+  const v = json ? sql`${JSON.stringify(cond.value)}::jsonb` : sql`${cond.value}`;
+  const left = json ? sql`${ref}::jsonb` : ref;
+  switch (cond.cmp) {
+    case 'eq':
+    case 'neq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return orderedComparison(left, cond.cmp, v);
     case 'like': return sql`${ref} like ${v}`;
     case 'ilike': return sql`${ref} ilike ${v}`;
     case 'contains': return sql`${left} @> ${v}`;
@@ -119,9 +137,8 @@ export function conditionSql(cond: Condition, alias: string, aliases: Aliases): 
     case 'exists': {
       const inner = aliases.next();
       const { relation } = cond;
-      const link = relation.targetColumns.map((t, i) => sql`${sql.id(inner, t)} = ${sql.id(alias, relation.columns[i])}`);
       const target = sql.id(relation.target.table.schema, relation.target.table.name);
-      return sql`exists (select 1 from ${target} as ${sql.id(inner)} where ${sql.join([...link, conditionSql(cond.where, inner, aliases)], sql` and `)})`;
+      return sql`exists (select 1 from ${target} as ${sql.id(inner)} where ${relationLink(relation, inner, alias)} and ${conditionSql(cond.where, inner, aliases)})`;
     }
     case 'relationAggregate':
       return relationAggregateCondition(cond, alias, aliases);

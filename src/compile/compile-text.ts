@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ColumnModel, EnumModel } from '../naming/index.js';
-import { Aliases, col, compiler, conditionSql, orderSql, tableRef, type CompiledQuery } from './compile-select.js';
+import { Aliases, col, compiler, conditionSql, orderSql, relationLink, tableRef, type CompiledQuery } from './compile-select.js';
 import { keyedBatch, type BatchQuery } from './compile-batch.js';
 import type { FieldPlan, RemoteFieldPlan, SelectPlan } from './plan.js';
 
@@ -130,10 +130,7 @@ function fieldValue(field: FieldPlan, alias: string, aliases: Aliases): Sql {
     case 'relation': {
       const inner = aliases.next();
       const { relation, select } = field;
-      const link = sql.join(
-        relation.targetColumns.map((target, i) => sql`${sql.id(inner, target)} = ${sql.id(alias, relation.columns[i])}`),
-        sql` and `,
-      );
+      const link = relationLink(relation, inner, alias);
       const rows = recordRows(select, inner, aliases, link);
       return relation.many ? arrayOf(rows) : sql`(select row_to_json(__r) from (${rows}) as __r)`;
     }
