@@ -76,7 +76,7 @@ export interface RequestLimits {
  * the recursive parser sees them; so are variables and extensions nesting deeper; GET
  * parameters that are not JSON objects are a 400 (yoga's own parser throws a 500), and GET can
  * be switched off. Runs for HTTP (onRequestParse, onParams) and, through `getEnveloped`, for
- * WebSocket operations (onParse); graphql-ws payloads are checked with `checkParamsNesting`.
+ * WebSocket operations (onParse; list it after graphql-armor's token limit, whose parser it wraps); graphql-ws payloads are checked with `checkParamsNesting`.
  */
 export function useRequestLimits(limits: RequestLimits): Plugin {
   return {
@@ -92,14 +92,19 @@ export function useRequestLimits(limits: RequestLimits): Plugin {
     onParams({ params }) {
       checkParamsNesting(params, limits.maxNesting);
     },
-    onParse({ params }) {
-      const depth = documentNesting(String(params.source));
-      if (depth > limits.maxNesting) {
-        throw refused(
-          `the document nests ${depth} levels deep; the limit is ${limits.maxNesting} (limits.maxNesting)`,
-          'flatten the filter (and: / or: take lists) or pass it as a variable',
-        );
-      }
+    // PERF: wraps the parser in force (graphql-armor's token-limited one, so this plugin comes after
+    // it), so the text is scanned only when a document is really parsed, not on cache hits.
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => {
+        const depth = documentNesting(String(typeof source === 'string' ? source : source.body));
+        if (depth > limits.maxNesting) {
+          throw refused(
+            `the document nests ${depth} levels deep; the limit is ${limits.maxNesting} (limits.maxNesting)`,
+            'flatten the filter (and: / or: take lists) or pass it as a variable',
+          );
+        }
+        return parseFn(source, options);
+      });
     },
   };
 }

@@ -49,7 +49,6 @@ export function createGatewayYoga(
   const plugins: Plugin[] = [
     useBrowserSafety(origins),
     useSchemaSwap(schemas),
-    useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     useTrustedDocuments(trusted),
     // PERF: graphql-js subscribe (no incremental delivery is offered), with live queries pushed on change
     // only; queries and mutations run JIT-compiled.
@@ -59,6 +58,7 @@ export function createGatewayYoga(
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: limits.maxAliases }) as Plugin,
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+    useRequestLimits({ maxNesting: limits.maxNesting, allowGet: config.allowGet }),
     useRowBudget(limits),
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin);
