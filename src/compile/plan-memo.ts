@@ -17,6 +17,14 @@ const idOf = (o: object): number => {
   return id;
 };
 
+// PERF: one request's variables object is shared by all its fields: stringify it once.
+const variableKeys = new WeakMap<object, string>();
+const variablesKey = (values: Record<string, unknown>): string => {
+  let key = variableKeys.get(values);
+  if (key === undefined) variableKeys.set(values, (key = JSON.stringify(values)));
+  return key;
+};
+
 const plans = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, sizeCalculation: (_, key) => key.length + ENTRY_BYTES });
 
 /**
@@ -27,7 +35,7 @@ const plans = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, maxSi
  * variables clients send.
  */
 export function memoPlan<T>(owner: object, info: GraphQLResolveInfo, build: () => T): T {
-  const variables = JSON.stringify(info.variableValues);
+  const variables = variablesKey(info.variableValues);
   if (variables.length > MAX_VARIABLES_KEY) return build();
   const key = `${idOf(owner)}:${idOf(info.fieldNodes[0])}:${info.fieldNodes.length}:${variables}`;
   const hit = plans.get(key);
