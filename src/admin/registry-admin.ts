@@ -69,8 +69,8 @@ async function buildChecked(schemas: SchemaHost, build: () => Promise<void> | vo
   const problems = validateSchema(schemas.schema);
   if (problems.length) throw new Error(problems.map((p) => p.message).slice(0, 3).join('; '));
   // NOTE: the schema manager keeps serving when one database's catalog is refused; a registration must not be stored then.
-  const refused = database ? schemas.state(database)?.error : undefined;
-  if (refused?.startsWith(`[schema:${database}]`)) throw new Error(refused);
+  const state = database ? schemas.state(database) : undefined;
+  if (state?.refused) throw new Error(state.error);
 }
 
 /**

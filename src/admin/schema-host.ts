@@ -10,7 +10,7 @@ import type { SchemaChangedInfo } from '../schema/index.js';
 export interface SchemaHost extends EventEmitter<{ changed: [SchemaChangedInfo] }> {
   readonly schema: GraphQLSchema;
   readonly databaseModels: readonly DatabaseModel[];
-  state(database: string): { error?: string } | undefined;
+  state(database: string): { error?: string; refused?: boolean } | undefined;
   reload(databases?: string[]): Promise<void>;
   rebuild(changed?: string[]): void;
   forget(database: string): void;

@@ -8,8 +8,10 @@ import { buildGatewaySchema, type SchemaExtension } from '../schema/index.js';
 
 export interface CatalogState {
   catalog?: Catalog;
-  /** Why the last introspection failed; the last good catalog is kept. */
+  /** Why the last introspection failed, or why the schema refused the database; the last good catalog is kept. */
   error?: string;
+  /** True when the schema refused this database's catalog (not merely an introspection failure). */
+  refused?: boolean;
 }
 
 /** Where last good catalogs survive restarts (the control database). */
@@ -98,6 +100,7 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
     try {
       fresh = state.catalog = await introspect((sql, params) => connection.query(sql, params), connection.config.schemas);
       state.error = undefined;
+      state.refused = undefined;
     } catch (error) {
       state.error = `[catalog:${name}] ${connection.redact((error as Error).message)}`;
       if (!state.catalog) state.catalog = await this.cached(name);
@@ -141,6 +144,7 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
   private reject(name: string, lastGood: Catalog | undefined, reason: string): void {
     const state = this.catalogs.get(name)!;
     state.catalog = lastGood;
+    state.refused = true;
     state.error =
       `[schema:${name}] its new catalog was refused, ${lastGood ? 'serving the previous one' : 'so it has no namespace yet'}: ${reason}. ` +
       'Hint: rename the object named in the message (or drop it), then reloadCatalog.';
@@ -160,6 +164,7 @@ export class SchemaManager extends EventEmitter<{ changed: [SchemaChangedEvent] 
         // NOTE: `my_app` and `myApp` would share type names; the one registered later is left out rather than breaking every namespace.
         const clash = prefixes.get(model.typePrefix);
         if (clash) {
+          state.refused = true;
           state.error = `[schema:${connection.name}] its type prefix ${model.typePrefix} is taken by database "${clash}"; register it under another name`;
           continue;
         }
