@@ -184,10 +184,12 @@ export function compileByPkText(plan: SelectPlan): TextQuery {
 
 /**
  * The cross-database side of the fast path: for a batch of key tuples (bound text arrays, first
- * in the text so the statement is reused with new keys, as {@link compileBatch}), one row per key
- * in key order whose `data` is the JSON text of the matching row (`many: false`, null when none)
- * or rows (`many: true`, the plan's where / order / limit per key). Only for plans
- * {@link textSupport} accepts without cross-database fields.
+ * in the text so the statement is reused with new keys, as {@link compileBatch}), ONE row whose
+ * `data` holds, per key in key order and separated by a CR, the JSON text of the matching row
+ * (`many: false`, `null` when none) or rows (`many: true`, the plan's where / order / limit per
+ * key). PERF: one row, not one per key: a hundred keys cost one DataRow message to write and to
+ * read. Only for plans {@link textSupport} accepts in a mode other than `reserialize` (json text
+ * keeps raw CRs as written) and without cross-database fields; see {@link splitBatchText}.
  */
 export function compileBatchText(plan: SelectPlan, targetColumns: ColumnModel[], many: boolean): BatchQuery {
   return keyedBatch(
@@ -196,6 +198,13 @@ export function compileBatchText(plan: SelectPlan, targetColumns: ColumnModel[],
       many
         ? arrayOf(recordRows(plan, alias, aliases, link))
         : sql`(select row_to_json(__r) from (${recordRows({ ...plan, orderBy: [], limit: 1 }, alias, aliases, link)}) as __r)`,
-    (keys, value) => sql`${keys} select ${value}::text as data from k order by k.i`,
+    (keys, value) => sql`${keys} select string_agg(coalesce(${value}::text, 'null'), E'\\r' order by k.i) as data from k`,
   );
+}
+
+/** The per-key texts of a {@link compileBatchText} answer for `keys` keys; throws when they do not line up. */
+export function splitBatchText(data: string | null | undefined, keys: number): string[] {
+  const texts = data ? data.split('\r') : [];
+  if (texts.length !== keys) throw new Error(`[compile] a batch for ${keys} keys answered ${texts.length} values`);
+  return texts;
 }

@@ -4,6 +4,7 @@ import {
   compileBatch,
   compileBatchText,
   planList,
+  splitBatchText,
   textSupport,
   UNKNOWN_ENUM_LABEL,
   unmarkJsonb,
@@ -22,8 +23,6 @@ import type { FailedStatement, ServerContext } from './request-context.js';
 export interface RemoteStatement {
   database: string;
   batch: BatchQuery;
-  /** The value of a key without a row (a list field's statement always answers a list). */
-  missing: string;
   /** The SQL the federation loader sends for this field (its failure is replayed there). */
   loaderSql: string;
 }
@@ -78,11 +77,11 @@ export function planRemote(schema: GraphQLSchema, remote: RemoteFieldPlan, varia
     plan.orderBy = [];
   }
   const support = textSupport(plan);
-  if (!support) return undefined;
+  // NOTE: json (not jsonb) text may hold raw CRs, which separate the batch's values.
+  if (!support || support.mode === 'reserialize') return undefined;
   const statement: RemoteStatement = {
     database: binding.target.database,
     batch: compileBatchText(plan, binding.targetColumns, many),
-    missing: many ? '[]' : 'null',
     loaderSql: compileBatch(plan, binding.targetColumns, many).sql,
   };
   return { mode: support.mode, statement };
@@ -100,7 +99,7 @@ export async function statementText(statement: Statement, ctx: ServerContext, se
   const text = (await readOrRecord(ctx, statement.database, statement.query, { sql, parameters }))[0] ?? null;
   if (text === null || !statement.remotes.length) return text === null ? null : finish(text, statement.mode);
   const parts = text.split('\r');
-  const byField = statement.remotes.map(() => new Map<string, { key: string[]; text?: string | null }>());
+  const byField = statement.remotes.map(() => new Map<string, { key: string[]; text?: string }>());
   const slots: { field: number; id: string }[] = [];
   for (let i = 1; i < parts.length; i += 2) {
     const [field, ...key] = JSON.parse(parts[i]) as [number, ...string[]];
@@ -114,11 +113,12 @@ export async function statementText(statement: Statement, ctx: ServerContext, se
       for (let start = 0; start < entries.length; start += MAX_KEYS_PER_STATEMENT) {
         const chunk = entries.slice(start, start + MAX_KEYS_PER_STATEMENT);
         sent.push(remote.database);
-        const rows = await readOrRecord(ctx, remote.database, batchStatement(remote.batch, chunk.map((e) => e.key)), { sql: remote.loaderSql });
-        chunk.forEach((entry, k) => (entry.text = rows[k] ?? null));
+        const [data] = await readOrRecord(ctx, remote.database, batchStatement(remote.batch, chunk.map((e) => e.key)), { sql: remote.loaderSql });
+        const texts = splitBatchText(data, chunk.length);
+        chunk.forEach((entry, k) => (entry.text = texts[k]));
       }
     }),
   );
-  slots.forEach(({ field, id }, s) => (parts[2 * s + 1] = byField[field].get(id)!.text ?? statement.remotes[field].missing));
+  slots.forEach(({ field, id }, s) => (parts[2 * s + 1] = byField[field].get(id)!.text!));
   return finish(parts.join(''), statement.mode);
 }

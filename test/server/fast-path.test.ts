@@ -154,3 +154,11 @@ it('an enum label added behind the schema\'s back is reported by the executor, a
   expect(full.text).toContain('cannot represent value');
   expect(fast).toEqual(full);
 });
+
+it('a json value whose whitespace spells a cross-database marker is answered as written, never spliced', async () => {
+  // json (not jsonb) keeps its text as written, raw CRs included; the fast path marks cross-database fields with CRs.
+  await db.sql(`INSERT INTO posts (id, author_id, title, raw) VALUES (6, 2, 'six', E'[\\r[0,"1"]\\r]')`);
+  const res = await post(verify, { query: '{ shop { posts(where: { id: { eq: 6 } }) { id raw writer { name } } } }' });
+  expect(res.text).not.toContain('FAST_PATH_MISMATCH');
+  expect(JSON.parse(res.text)).toEqual({ data: { shop: { posts: [{ id: 6, raw: [[0, '1']], writer: { name: 'Bob "the builder"\t\n\\' } }] } } });
+});
