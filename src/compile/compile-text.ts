@@ -33,21 +33,6 @@ export interface TextSupport {
 }
 
 /**
- * PERF: the text of a `marked` field with each TAB-wrapped jsonb value re-serialised the way
- * JSON.stringify writes it (what the executor sends); only those values are parsed.
- */
-export function unmarkJsonb(text: string): string {
-  if (!text.includes('\t')) return text;
-  const parts = text.split('\t');
-  const marked: string[] = [];
-  for (let i = 1; i < parts.length; i += 2) marked.push(parts[i]);
-  // PERF: one parse of all the values (as one array) costs less than a thousand small ones.
-  const values = JSON.parse(`[${marked.join(',')}]`) as unknown[];
-  values.forEach((value, v) => (parts[2 * v + 1] = JSON.stringify(value)));
-  return parts.join('');
-}
-
-/**
  * Whether a selection can be answered as Postgres-built JSON text that equals, byte for byte,
  * what the GraphQL executor would serialise: columns of every scalar but Float (Postgres spells
  * floats, NaN and Infinity differently from JavaScript), enums (not arrays of them), same-database

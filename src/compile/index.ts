@@ -20,5 +20,6 @@ export { compileAggregate, compileGroupBy, compileAggregateBatch, emptyAggregate
 export { sumColumns, minMaxColumns, groupColumns, isTimeColumn, sumScalar, avgScalar } from './aggregate-columns.js';
 export { TIME_BUCKETS } from './aggregate-plan.js';
 export type { AggregatePlan, GroupByPlan, AggregateExpr, AggregateField, HavingCondition, GroupKey, TimeBucket } from './aggregate-plan.js';
-export { compileListText, compileByPkText, compileBatchText, splitBatchText, textSupport, unmarkJsonb, UNKNOWN_ENUM_LABEL } from './compile-text.js';
+export { compileListText, compileByPkText, compileBatchText, splitBatchText, textSupport, UNKNOWN_ENUM_LABEL } from './compile-text.js';
+export { unmarkJsonb } from './compact-jsonb.js';
 export type { TextSupport, TextQuery } from './compile-text.js';

@@ -17,8 +17,9 @@ export type FastPathMode = 'on' | 'off' | 'verify';
 export type FastHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer, fallback: () => void) => void;
 
 function write(res: ServerResponse, answer: FastAnswer): void {
-  res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
-  res.end(answer.body);
+  const body = Buffer.from(answer.body);
+  res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': body.length });
+  res.end(body);
 }
 
 /** The handler for `mode`, or undefined for `off`. */
