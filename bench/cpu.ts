@@ -4,13 +4,17 @@ import path from 'node:path';
 /** Linux clock ticks per second (USER_HZ); 100 on every mainstream kernel. */
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of /proc/<pid>/stat (or a task's stat), ms; 0 when unreadable (not Linux). */
-function statCpuMs(file: string): number {
+/**
+ * utime + stime of /proc/<pid>/stat (or a task's stat), ms, plus cutime + cstime (the CPU of
+ * children it has reaped) with `reaped`; 0 when unreadable (not Linux).
+ */
+function statCpuMs(file: string, { reaped = false } = {}): number {
   try {
     const text = readFileSync(file, 'utf8');
     // NOTE: the command name (field 2) may hold spaces; fields after its closing ')' are fixed.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -30,7 +34,10 @@ export function processCpuMs(pid: number): number {
   return statCpuMs(`/proc/${pid}/stat`);
 }
 
-/** CPU of the embedded PostgreSQL: its postmaster and every child (backends, background workers), ms. */
+/**
+ * CPU of the embedded PostgreSQL: its postmaster, every live child (backends, background
+ * workers) and every child that has ended (a backend whose pool connection closed), ms.
+ */
 export function postgresCpuMs(dataDir: string): number {
   let postmaster: number;
   try {
@@ -38,7 +45,7 @@ export function postgresCpuMs(dataDir: string): number {
   } catch {
     return 0;
   }
-  let total = statCpuMs(`/proc/${postmaster}/stat`);
+  let total = statCpuMs(`/proc/${postmaster}/stat`, { reaped: true });
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
