@@ -18,7 +18,7 @@ import {
 import type { DatabaseModel } from '../naming/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { planDocument, type DocumentPlan, type FastNamespace } from './fast-plan.js';
-import { planRemote, statementText, stricter, type RemoteStatement, type Statement } from './fast-statements.js';
+import { planRemote, statementText, stricter, type JsonText, type RemoteStatement, type Statement } from './fast-statements.js';
 import { FAILED_STATEMENTS, type FailedStatement, type InitialContext, type ServerContext } from './request-context.js';
 import type { DocumentCacheLimits } from './document-cache.js';
 import type { TrustedDocuments } from './trusted-documents.js';
@@ -57,7 +57,8 @@ interface CachedDocument {
 export interface FastAnswer {
   status: number;
   contentType: string;
-  body: string;
+  /** The body in pieces, to be written one after the other (see writeBody). */
+  body: JsonText[];
 }
 
 export interface FastPathLimits extends RowBudgetLimits, PageLimits {
@@ -251,7 +252,7 @@ export function createFastPath(deps: FastPathDeps) {
       return declined(); // UNAUTHENTICATED and friends: reported by the full pipeline
     }
     if (!(await authorized(entry.plan, prepared, ctx))) return declined();
-    let texts: (string | null)[];
+    let texts: (JsonText | null)[];
     const sent: string[] = [];
     try {
       texts = await Promise.all(prepared.statements.map((s) => statementText(s, ctx, sent)));
@@ -264,14 +265,19 @@ export function createFastPath(deps: FastPathDeps) {
     }
     if (count) for (const database of sent) ctx.countStatement(database);
     stats.answered++;
-    return { status: 200, contentType, body: responseText(entry.plan, prepared, texts) };
+    return { status: 200, contentType, body: responsePieces(entry.plan, texts) };
   }
 
   return { answer, stats };
 }
 
-/** `{"data":{…}}` from the plan's constant parts and each statement's JSON text. */
-function responseText(plan: DocumentPlan, prepared: Prepared, texts: readonly (string | null)[]): string {
+/**
+ * `{"data":{…}}` from the plan's constant parts and each statement's JSON text, as pieces to be
+ * written one after the other. PERF: not concatenated into one string, whose flattening would copy
+ * every large text once more (see writeBody).
+ */
+function responsePieces(plan: DocumentPlan, texts: readonly (JsonText | null)[]): JsonText[] {
+  const pieces: JsonText[] = [];
   let out = '{"data":{';
   let i = 0;
   plan.roots.forEach((root, r) => {
@@ -287,11 +293,22 @@ function responseText(plan: DocumentPlan, prepared: Prepared, texts: readonly (s
         out += field.prefix + field.json;
         return;
       }
-      const text = texts[i];
-      out += field.prefix + (text ?? 'null');
+      pieces.push(out + field.prefix, texts[i] ?? 'null');
+      out = '';
       i++;
     });
     out += '}';
   });
-  return `${out}}}`;
+  pieces.push(`${out}}}`);
+  return pieces;
+}
+
+/** The pieces of a body as one UTF-8 buffer, each copied once. */
+export function writeBody(pieces: readonly JsonText[]): Buffer {
+  let bytes = 0;
+  for (const piece of pieces) bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+  const body = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const piece of pieces) at += typeof piece === 'string' ? body.write(piece, at) : piece.copy(body, at);
+  return body;
 }

@@ -53,8 +53,11 @@ async function readOrRecord(ctx: ServerContext, database: string, query: Compile
 const STRICTER = { verbatim: 0, marked: 1, reserialize: 2 } as const;
 export const stricter = (a: TextSupport['mode'], b: TextSupport['mode']) => (STRICTER[a] >= STRICTER[b] ? a : b);
 
+/** JSON text, or its UTF-8 bytes. */
+export type JsonText = string | Buffer;
+
 /** A statement's text as the executor would have serialised it (see TextSupport). */
-function finish(text: string, mode: TextSupport['mode']): string {
+function finish(text: string, mode: TextSupport['mode']): JsonText {
   if (mode === 'verbatim') return text;
   return mode === 'marked' ? unmarkJsonb(text) : JSON.stringify(JSON.parse(text));
 }
@@ -93,7 +96,7 @@ export function planRemote(schema: GraphQLSchema, remote: RemoteFieldPlan, varia
  * splices the answers in. Pushes each statement's database onto `sent`. A failing statement
  * throws an error carrying `failed` (a {@link FailedStatement}).
  */
-export async function statementText(statement: Statement, ctx: ServerContext, sent: string[]): Promise<string | null> {
+export async function statementText(statement: Statement, ctx: ServerContext, sent: string[]): Promise<JsonText | null> {
   sent.push(statement.database);
   const { sql, parameters } = statement.resolverQuery;
   const text = (await readOrRecord(ctx, statement.database, statement.query, { sql, parameters }))[0] ?? null;

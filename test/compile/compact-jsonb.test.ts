@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactJsonb } from '../../src/compile/compact-jsonb.js';
+import { compactJsonb, unmarkJsonb } from '../../src/compile/compact-jsonb.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 /*
@@ -57,6 +57,19 @@ describe('compactJsonb', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(jsonText, { minLength: 1, maxLength: 60 }), async (texts) => expectSame(await throughJsonb(texts))),
       { seed: 20261130, numRuns: 40 },
+    );
+  });
+
+  it('rewrites only the TAB-marked values of a text, whatever the text around them holds', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(text, jsonText), { minLength: 1, maxLength: 30 }), async (rows) => {
+        const stored = await throughJsonb(rows.map(([, value]) => value));
+        // as compileListText writes it: compact records whose jsonb fields are TAB-marked
+        const marked = `[${rows.map(([label], i) => `{"label":${JSON.stringify(label)},"v":\t${stored[i]}\t}`).join(',')}]`;
+        const expected = `[${rows.map(([label], i) => `{"label":${JSON.stringify(label)},"v":${JSON.stringify(JSON.parse(stored[i]))}}`).join(',')}]`;
+        expect(unmarkJsonb(marked).toString()).toBe(expected);
+      }),
+      { seed: 20261130, numRuns: 30 },
     );
   });
 
