@@ -14,9 +14,17 @@ export interface GatewayChild {
 /** The compiled CLI `npm start` runs (`npm run build` makes it). */
 const BIN = path.resolve('dist', 'cli', 'bin.js');
 
+/** The node flags of package.json's `start` script (`node <flags> dist/cli/bin.js start`), so the bench runs what users run. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const flags = /\bnode ((?:--\S+ )*)dist\/cli\/bin\.js start/.exec(scripts.start)?.[1];
+  if (flags === undefined) throw new Error('[bench] package.json\'s start script does not run `node [flags] dist/cli/bin.js start`');
+  return flags.split(' ').filter(Boolean);
+}
+
 /**
- * Starts the gateway as users run it, `node dist/cli/bin.js start --config <file>` with
- * NODE_ENV=production, with `config` (a config document that sets `port`) written to a
+ * Starts the gateway as `npm start` runs it, `node <start flags> dist/cli/bin.js start --config
+ * <file>` with NODE_ENV=production, with `config` (a config document that sets `port`) written to a
  * temporary JSON file; anonymous requests get the admin role. Resolves once /health answers.
  * BENCH_GATEWAY_NODE_ARGS adds node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
@@ -26,7 +34,7 @@ export async function startGatewayChild(config: Record<string, unknown> & { port
   const file = path.join(dir, 'config.json');
   await writeFile(file, JSON.stringify({ ...config, auth: { anonymousRole: 'admin' } }));
   const extra = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...extra, BIN, 'start', '--config', file], {
+  const child: ChildProcess = spawn(process.execPath, [...startFlags(), ...extra, BIN, 'start', '--config', file], {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
