@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectivePageDocument, DirectivesWithBacklogDocument } from '../../schema/generated/graphql.js';
 import { createDemoDatabases, type DemoDatabases } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { READ_RUNS } from '../helpers/fast-path.js';
 
 let demo: DemoDatabases;
 let gw: TestGateway;
@@ -38,7 +39,7 @@ describe('generated read schema', () => {
         }
       }
     }`);
-    expect(await demo.engineer.statementCount()).toBe(1);
+    expect(await demo.engineer.statementCount()).toBe(READ_RUNS);
     expect(result.engineer.strategicDirectivesV2).toEqual([
       {
         id: 'SD-001',
