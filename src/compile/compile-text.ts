@@ -25,8 +25,8 @@ export interface TextSupport {
    * `verbatim`: the text is exactly what JSON.stringify of the executed result gives.
    * `marked`: so is everything but jsonb values, which Postgres spells with its own spacing and
    * numbers; each is wrapped in a TAB on either side (a raw TAB appears nowhere else: JSON
-   * strings escape it and the compact text has no whitespace) and must be parsed and serialised
-   * again, see {@link unmarkJsonb}. `reserialize`: json (not jsonb) columns keep their text as
+   * strings escape it and the compact text has no whitespace) and must be rewritten as
+   * JSON.stringify writes it, see unmarkJsonb (compact-jsonb.ts). `reserialize`: json (not jsonb) columns keep their text as
    * written, so the whole text must be parsed and serialised again.
    */
   mode: 'verbatim' | 'marked' | 'reserialize';
