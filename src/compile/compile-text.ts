@@ -26,8 +26,8 @@ export interface TextSupport {
    * `marked`: so is everything but jsonb values, which Postgres spells with its own spacing and
    * numbers; each is wrapped in a TAB on either side (a raw TAB appears nowhere else: JSON
    * strings escape it and the compact text has no whitespace) and must be rewritten as
-   * JSON.stringify writes it, see unmarkJsonb (compact-jsonb.ts). `reserialize`: json (not jsonb) columns keep their text as
-   * written, so the whole text must be parsed and serialised again.
+   * JSON.stringify writes it (unmarkJsonb, compact-jsonb.ts). `reserialize`: json (not jsonb)
+   * columns keep their text as written, so the whole text must be parsed and serialised again.
    */
   mode: 'verbatim' | 'marked' | 'reserialize';
 }
