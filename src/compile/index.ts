@@ -13,7 +13,7 @@ export type { BatchQuery } from './compile-batch.js';
 export type { OnConflict } from './compile-mutation.js';
 export { encodeCursor, readCursor } from './cursor.js';
 export type { CursorReading } from './cursor.js';
-export { memoPlan, planMemoStats } from './plan-memo.js';
+export { memoPlan, objectId, planMemoStats } from './plan-memo.js';
 export { planAggregate, planGroupBy } from './plan-aggregate.js';
 export type { AggregateArgs, GroupByArgs } from './plan-aggregate.js';
 export { compileAggregate, compileGroupBy, compileAggregateBatch, emptyAggregate } from './compile-aggregate.js';

@@ -11,7 +11,8 @@ const MAX_VARIABLES_KEY = 16 * 1024;
 
 const ids = new WeakMap<object, number>();
 let lastId = 0;
-const idOf = (o: object): number => {
+/** A number for `o` that no other live object has, for cache keys (held weakly, so `o` can go). */
+export const objectId = (o: object): number => {
   let id = ids.get(o);
   if (id === undefined) ids.set(o, (id = ++lastId));
   return id;
@@ -37,7 +38,7 @@ const plans = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, maxSi
 export function memoPlan<T>(owner: object, info: GraphQLResolveInfo, build: () => T): T {
   const variables = variablesKey(info.variableValues);
   if (variables.length > MAX_VARIABLES_KEY) return build();
-  const key = `${idOf(owner)}:${idOf(info.fieldNodes[0])}:${info.fieldNodes.length}:${variables}`;
+  const key = `${objectId(owner)}:${objectId(info.fieldNodes[0])}:${info.fieldNodes.length}:${variables}`;
   const hit = plans.get(key);
   if (hit) return hit.value as T;
   const value = build();

@@ -1,18 +1,11 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { DocumentNode } from 'graphql';
+import { objectId } from '../compile/index.js';
 import { ChangeFilter, LiveResult, LiveTick, resultHash } from '../live/index.js';
 import type { GatewayContext } from '../schema/index.js';
 import { credentialsKey, liveContext, setLiveShare } from './request-context.js';
 
 type Results = AsyncIterableIterator<ExecutionResult>;
 
-const documentIds = new WeakMap<DocumentNode, number>();
-let lastDocumentId = 0;
-const documentId = (document: DocumentNode): number => {
-  let id = documentIds.get(document);
-  if (id === undefined) documentIds.set(document, (id = ++lastDocumentId));
-  return id;
-};
 
 const isAsyncIterable = (value: unknown): value is AsyncIterableIterator<unknown> =>
   typeof (value as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator] === 'function';
@@ -28,7 +21,7 @@ export async function liveAwareSubscribe(args: ExecutionArgs): Promise<Results |
   const ctx = args.contextValue as GatewayContext;
   // PERF: live queries with the same document, operation, variables and credentials execute once per refresh.
   // SECURITY: the credentials are part of the key, so no result crosses from one caller (or RLS session) to another.
-  const shareKey = `${documentId(args.document)}\u0000${args.operationName ?? ''}\u0000${credentialsKey(ctx)}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  const shareKey = `${objectId(args.document)}\u0000${args.operationName ?? ''}\u0000${credentialsKey(ctx)}\u0000${JSON.stringify(args.variableValues ?? {})}`;
   const executeFor = (tick: LiveTick) =>
     tick.shared(shareKey, async () => {
       const result = await execute({ ...args, rootValue: tick, contextValue: liveContext(ctx, tick) });
