@@ -19,6 +19,7 @@ import pg from 'pg';
 import { parseConfig } from '../src/config/index.js';
 import { startEmbeddedCluster } from '../src/embedded/index.js';
 import { createGateway } from '../src/server/index.js';
+import { BURST_SCHEMA_SQL } from './burst-schema.js';
 
 const READERS = 20;
 const BURSTS = {
@@ -107,15 +108,7 @@ async function main(): Promise<void> {
     const url = cluster.url('burst');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`
-      CREATE TABLE l1 (id int PRIMARY KEY);
-      CREATE TABLE l2 (id int PRIMARY KEY, l1_id int NOT NULL REFERENCES l1 (id), note text NOT NULL);
-      CREATE INDEX ON l2 (l1_id);
-      CREATE TABLE l3 (id int PRIMARY KEY, l2_id int NOT NULL REFERENCES l2 (id));
-      CREATE TABLE l4 (id int PRIMARY KEY, l3_id int NOT NULL REFERENCES l3 (id));
-      INSERT INTO l1 SELECT g FROM generate_series(1, 1000) g;
-      INSERT INTO l2 SELECT g, (g - 1) / 49 + 1, repeat('x', 40) FROM generate_series(1, 49000) g;
-      ANALYZE;`);
+    await client.query(BURST_SCHEMA_SQL);
     await client.end();
     for (const [name, query] of Object.entries(BURSTS)) {
       const { child, gatewayUrl } = await startChild(url);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BURST_SCHEMA_SQL } from '../../bench/burst-schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -11,14 +12,7 @@ const AT_BUDGET = `{ burst { l1(limit: 1000) { id l2(limit: 49) { id note } } } 
 
 beforeAll(async () => {
   db = await createTestDatabase('burst');
-  await db.sql(`
-    CREATE TABLE l1 (id int PRIMARY KEY);
-    CREATE TABLE l2 (id int PRIMARY KEY, l1_id int NOT NULL REFERENCES l1 (id), note text NOT NULL);
-    CREATE INDEX ON l2 (l1_id);
-    CREATE TABLE l3 (id int PRIMARY KEY, l2_id int NOT NULL REFERENCES l2 (id));
-    CREATE TABLE l4 (id int PRIMARY KEY, l3_id int NOT NULL REFERENCES l3 (id));
-    INSERT INTO l1 SELECT g FROM generate_series(1, 1000) g;
-    INSERT INTO l2 SELECT g, (g - 1) / 49 + 1, repeat('x', 40) FROM generate_series(1, 49000) g;`);
+  await db.sql(BURST_SCHEMA_SQL);
   gw = await startTestGateway({ databases: [{ name: 'burst', url: db.url }], probeIntervalMs: 200 });
 });
 
