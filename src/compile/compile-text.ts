@@ -36,11 +36,16 @@ export interface TextSupport {
  * Whether a selection can be answered as Postgres-built JSON text that equals, byte for byte,
  * what the GraphQL executor would serialise: columns of every scalar but Float (Postgres spells
  * floats, NaN and Infinity differently from JavaScript), enums (not arrays of them), same-database
- * relations and `__typename`; not cross-database fields, empty selections, or keys longer than an
- * identifier. Undefined when it cannot.
+ * relations and `__typename`; not cross-database fields (unless `remote`), empty selections, or
+ * keys longer than an identifier. Undefined when it cannot.
+ * `delimited`: the text will be split on CRs (a batch's values, see compileBatchText). json (not
+ * jsonb) text keeps raw CRs as written, so a `reserialize` text is refused there, and wherever
+ * it holds cross-database markers, which CRs delimit too.
  */
-export function textSupport(plan: SelectPlan, { remote = false } = {}): TextSupport | undefined {
-  let mode: TextSupport['mode'] = 'verbatim';
+export function textSupport(plan: SelectPlan, { remote = false, delimited = false } = {}): TextSupport | undefined {
+  // NOTE: `as`, because the closure below assigns it: TypeScript would narrow it to 'verbatim'.
+  let mode = 'verbatim' as TextSupport['mode'];
+  let markers = false;
   const fits = (select: SelectPlan): boolean =>
     select.fields.length > 0 &&
     select.fields.length <= MAX_RECORD_FIELDS &&
@@ -60,12 +65,14 @@ export function textSupport(plan: SelectPlan, { remote = false } = {}): TextSupp
         case 'relation':
           return fits(field.select);
         case 'remote':
+          markers = true;
           return remote;
         default:
           return false;
       }
     });
-  return fits(plan) ? { mode } : undefined;
+  if (!fits(plan) || (mode === 'reserialize' && (delimited || markers))) return undefined;
+  return { mode };
 }
 
 /**
@@ -173,8 +180,8 @@ export function compileByPkText(plan: SelectPlan): TextQuery {
  * `data` holds, per key in key order and separated by a CR, the JSON text of the matching row
  * (`many: false`, `null` when none) or rows (`many: true`, the plan's where / order / limit per
  * key). PERF: one row, not one per key: a hundred keys cost one DataRow message to write and to
- * read. Only for plans {@link textSupport} accepts in a mode other than `reserialize` (json text
- * keeps raw CRs as written) and without cross-database fields; see {@link splitBatchText}.
+ * read. Only for plans {@link textSupport} accepts as `delimited` and without cross-database
+ * fields; see {@link splitBatchText}.
  */
 export function compileBatchText(plan: SelectPlan, targetColumns: ColumnModel[], many: boolean): BatchQuery {
   return keyedBatch(

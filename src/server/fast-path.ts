@@ -155,8 +155,6 @@ export function createFastPath(deps: FastPathDeps) {
         const support = textSupport(select, { remote: true });
         if (!support || external) return undefined;
         const query = field.kind === 'list' ? compileListText(select) : compileByPkText(select);
-        // NOTE: json (not jsonb) text may hold raw CRs, which delimit the cross-database markers.
-        if (query.remotes.length && support.mode === 'reserialize') return undefined;
         let mode = support.mode;
         const remotes: RemoteStatement[] = [];
         for (const remote of query.remotes) {

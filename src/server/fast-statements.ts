@@ -79,9 +79,8 @@ export function planRemote(schema: GraphQLSchema, remote: RemoteFieldPlan, varia
     plan.limit = undefined;
     plan.orderBy = [];
   }
-  const support = textSupport(plan);
-  // NOTE: json (not jsonb) text may hold raw CRs, which separate the batch's values.
-  if (!support || support.mode === 'reserialize') return undefined;
+  const support = textSupport(plan, { delimited: true });
+  if (!support) return undefined;
   const statement: RemoteStatement = {
     database: binding.target.database,
     batch: compileBatchText(plan, binding.targetColumns, many),
